@@ -1,0 +1,211 @@
+"""The agency gazetteer: official names, abbreviations, issuing-province scope,
+successions, and tolerant matching.
+
+Three data files make it: ``department_types.csv`` (the standard departments
+every province has, before and after the 2018 reform), ``agencies.csv``
+(national bodies, party committees, vertically managed bureaus, groups) and
+``agency_changes.csv`` (renames and mergers). City and county governments
+come from the place gazetteer.
+
+>>> g = AgencyGazetteer.load()
+>>> g.resolve("省发改委", province="430000").name
+'湖南省发展和改革委员会'
+>>> g.resolve("省发展改革委", province="360000").name
+'江西省发展和改革委员会'
+>>> g.resolve("国家发展改革委").key
+'cn-ndrc'
+>>> g.resolve_tolerant("省环保护厅", province="430000").agency.name   # one stray character
+'湖南省环境保护厅'
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+from plankg.loaders.normalize import to_simplified
+
+# Province code -> (official name, short name, key prefix, relative prefix)
+PROVINCES = {
+    "430000": ("湖南省", "湖南", "hn", "省"), "420000": ("湖北省", "湖北", "hb", "省"),
+    "360000": ("江西省", "江西", "jx", "省"), "340000": ("安徽省", "安徽", "ah", "省"),
+    "440000": ("广东省", "广东", "gd", "省"), "450000": ("广西壮族自治区", "广西", "gx", "自治区"),
+    "520000": ("贵州省", "贵州", "gz", "省"), "350000": ("福建省", "福建", "fj", "省"),
+    "500000": ("重庆市", "重庆", "cq", "市"), "410000": ("河南省", "河南", "ha", "省"),
+}
+PROVINCE_NAMES = {code: v[0] for code, v in PROVINCES.items()}
+_COLLECTIVE_RE = re.compile(r"^(?:省直|相关|有关|各|其他|其它|省政府各|市直|县直)|(?:有关|相关)(?:部门|单位)$|各(?:部门|单位)$")
+_AGENCY_PATTERN_RE = re.compile(
+    r"^(?:省|市|县|[\u4e00-\u9fff]{2,9}?(?:省|市|县|自治区))[\u4e00-\u9fff]{1,16}?"
+    r"(?:厅|局|委员会|委|办公室|办|室|管委会|集团|公司|中心|海关|支行|分行|分局|银行|研究院|协会|人民政府|政府)$"
+    r"|^[\u4e00-\u9fff]{2,6}海关$|^[\u4e00-\u9fff]{1,8}[市县区州](?:人民)?政府$"
+)
+FUZZY_MIN_LENGTH = 4  # names shorter than this must match exactly
+
+
+@dataclass(frozen=True)
+class Agency:
+    """One body of the gazetteer. ``listed`` is False for bodies found by pattern only."""
+
+    key: str
+    name: str
+    province: str | None
+    kind: str
+    aliases: tuple[str, ...] = ()
+    listed: bool = True
+
+
+@dataclass(frozen=True)
+class Succession:
+    """``old`` was renamed into or merged into ``new`` in ``year``."""
+
+    old: str
+    new: str
+    year: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """An agency name as resolved, and how: exact, relative, fuzzy, government, pattern, collective."""
+
+    agency: Agency
+    how: str
+
+
+def read_data_csv(filename: str) -> list[dict[str, str]]:
+    """Rows of a gazetteer CSV shipped in ``plankg.loaders/gazetteers``.
+
+    Lines starting with ``#`` before the header are the file's source notes.
+    """
+    text = resources.files("plankg.loaders").joinpath(f"gazetteers/{filename}").read_text("utf-8")
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def edit_distance_at_most_one(a: str, b: str) -> bool:
+    """True when one insertion, deletion or substitution (or none) turns a into b.
+
+    >>> edit_distance_at_most_one("省环保护厅", "省环保厅"), edit_distance_at_most_one("省财政厅", "省商务厅")
+    (True, False)
+    """
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] != b[j]:
+            edits += 1
+            if edits > 1:
+                return False
+            if len(a) == len(b):
+                i += 1
+            j += 1
+        else:
+            i += 1
+            j += 1
+    return edits + (len(b) - j) <= 1
+
+
+def _province_agencies() -> list[Agency]:
+    out = []
+    for t in read_data_csv("department_types.csv"):
+        abbreviations = [a for a in t["abbreviations"].split("|") if a]
+        for code, (pname, pshort, prefix, relative) in PROVINCES.items():
+            aliases = {f"{relative}{a}" for a in abbreviations} | {f"{pname}{a}" for a in abbreviations}
+            aliases |= {f"{pshort}省{a}" for a in abbreviations} if relative == "省" else set()
+            name = f"{pname}{t['name']}"
+            out.append(Agency(f"{prefix}-{t['type']}", name, code, t["kind"], tuple(sorted(aliases - {name}))))
+    return out
+
+
+def _government_agencies() -> list[Agency]:
+    from plankg.loaders.places import PlaceGazetteer, short_form
+
+    out = []
+    for p in PlaceGazetteer.load().places.values():
+        if p.is_region or p.level == "province" or p.replaced_by:
+            continue
+        short = short_form(p.name)
+        aliases = {f"{p.name}政府"} | ({f"{short}市政府", f"{short}市人民政府"} if short and p.name.endswith("市") else set())
+        out.append(Agency(f"gov-{p.code}", f"{p.name}人民政府", p.code[:2] + "0000", "government",
+                          tuple(sorted(aliases))))
+    return out
+
+
+class AgencyGazetteer:
+    """Look agencies up by official name or alias, relative to a province."""
+
+    def __init__(self, agencies: list[Agency], successions: list[Succession] = ()):
+        self.agencies = {a.key: a for a in agencies}
+        self.successions = list(successions)
+        self._absolute: dict[str, str] = {}
+        self._relative: dict[tuple[str | None, str], str] = {}
+        for a in agencies:
+            for label in (a.name, *a.aliases):
+                for form in {label, to_simplified(label)}:
+                    if form.startswith(("省", "市", "自治区")) or (a.province is None and form in ("发展改革委", "发改委")):
+                        self._relative.setdefault((a.province, form), a.key)
+                    else:
+                        self._absolute.setdefault(form, a.key)
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> "AgencyGazetteer":
+        """The gazetteer shipped with plankg."""
+        listed = [
+            Agency(r["key"], r["name"], r["province"] or None, r["kind"],
+                   tuple(x for x in r["aliases"].split("|") if x))
+            for r in read_data_csv("agencies.csv")
+        ]
+        changes = [Succession(r["old"], r["new"], int(r["year"]), r["kind"]) for r in read_data_csv("agency_changes.csv")]
+        return cls(listed + _province_agencies() + _government_agencies(), changes)
+
+    def resolve(self, name: str, province: str | None = None) -> Agency | None:
+        """The listed agency a name denotes in a document of ``province`` (None: national)."""
+        found = self.resolve_tolerant(name, province, fuzzy=False, patterns=False)
+        return found.agency if found else None
+
+    def resolve_tolerant(self, name: str, province: str | None = None, fuzzy: bool = True,
+                         patterns: bool = True) -> Resolution | None:
+        """Resolve a name: exactly, relative to the province, as a government, with
+        one wrong character, as an unlisted body by its form, or as a collective."""
+        name = to_simplified(name.strip())
+        if not name:
+            return None
+        key = self._absolute.get(name)
+        if key:
+            return Resolution(self.agencies[key], "exact")
+        key = self._relative.get((province, name))
+        if key:
+            return Resolution(self.agencies[key], "relative")
+        if patterns and _COLLECTIVE_RE.search(name):
+            return Resolution(Agency(f"collective:{province or ''}:{name}", name, province, "collective", listed=False), "collective")
+        if fuzzy and len(name) >= FUZZY_MIN_LENGTH:
+            candidates = {k for form, k in self._absolute.items() if edit_distance_at_most_one(name, form)}
+            candidates |= {k for (prov, form), k in self._relative.items()
+                           if prov == province and edit_distance_at_most_one(name, form)}
+            if len(candidates) == 1:
+                return Resolution(self.agencies[candidates.pop()], "fuzzy")
+        if patterns and _AGENCY_PATTERN_RE.search(name):
+            full = re.sub(r"(?<!人民)政府$", "人民政府", name) if re.search(r"[市县区州]政府$", name) else name
+            if province and name.startswith(("省", "自治区")):
+                full = PROVINCE_NAMES.get(province, "") + name.removeprefix("省")
+            return Resolution(Agency(f"unlisted:{full}", full, province, "unlisted", listed=False), "pattern")
+        return None
+
+    def successors(self, key: str) -> list[Succession]:
+        """The changes that replaced an agency."""
+        return [s for s in self.successions if s.old == key]
+
+    def names(self) -> list[str]:
+        """Every absolute name and alias, longest first (for scanning text)."""
+        return sorted(self._absolute, key=len, reverse=True)
+
+    def with_agency(self, agency: Agency) -> Agency:
+        """An agency as the gazetteer knows it (labels from the gazetteer when listed)."""
+        return self.agencies.get(agency.key, replace(agency))

@@ -1,0 +1,312 @@
+"""Plan metadata: title, issuers, issue date, document number, period, scope,
+and the documents a plan cites.
+
+Every value comes with evidence naming the rule that found it. Rule names
+are ``plan.<field>.<how>``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from plankg.facts import Claim, CitedDocument, PlanFacts, ScopeFigure
+from plankg.loaders.agencies import PROVINCE_NAMES, AgencyGazetteer
+from plankg.loaders.prepared import PreparedDocument
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+_WS = r"[ \t\n]*"
+# Titles may be split over lines; nested titles use 〈〉 (or 《》 when quoted).
+_NOTICE_RE = re.compile(
+    rf"(?P<issuer>[{HAN} 、]{{0,60}}?)[ \t]*关于印发{_WS}《(?P<title>[^《》]{{2,160}}?)》{_WS}的通知"
+)
+_DOCNO_RE = re.compile(
+    rf"(?P<prefix>[{HAN}]{{1,10}})[ \t]*[〔\[［【（(](?P<year>(?:19|20)\d\d)[〕\]］】）)][ \t]*(?P<num>\d{{1,4}})[ \t]*号"
+)
+_DATE_RE = re.compile(r"(?P<y>(?:19|20)\d\d)[ \t]*年[ \t]*(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*日")
+_CN_DATE_RE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
+_ORG_RE = re.compile(
+    rf"中共[{HAN}]{{2,10}}?委|中国共产党[{HAN}]{{2,10}}?委员会|[{HAN}]{{2,20}}?(?:人民政府(?:办公厅)?|委员会|办公厅|省委|市委)|国务院(?:办公厅)?"
+)
+_PLAN_WORD_RE = re.compile(r"(规划|纲要|方案|意见|计划)(（[^）]{0,20}）)?$")
+_PERIOD_RE = re.compile(r"规划期(?:限)?(?:为|是)?[ \t]*(?P<a>(?:19|20)\d\d)[ \t]*年?[ \t]*[—~至到\-][ \t]*(?P<b>(?:19|20)\d\d)[ \t]*年")
+_PERIOD_TO_RE = re.compile(r"规划期(?:限)?(?:为|是)?至(?P<b>(?:19|20)\d\d)年")
+_STAGE_RE = re.compile(r"阶段[ \t]*（(?P<a>(?:19|20)\d\d)[ \t]*[—~\-][ \t]*(?P<b>(?:19|20)\d\d)年?）")
+_TARGET_YEAR_RE = re.compile(r"(?:到|至|展望到|远期展望到|远景展望到)(?P<y>(?:20|21)\d\d)年")
+_SCOPE_SENTENCE_RE = re.compile(r"[^。\n]*(?:规划范围|实施范围|范围包括|范围为)[^。\n]*。?")
+_AREA_RE = re.compile(r"面积约?(?P<v>\d+(?:\.\d+)?)(?P<mag>万)?平方公里")
+_POP_RE = re.compile(r"(?:常住人口|总人口|人口)约?(?P<v>\d+(?:\.\d+)?)(?P<mag>万|亿)?人?")
+_GDP_RE = re.compile(r"(?:地区生产总值|经济总量|生产总值|GDP)(?:达到|为|达)?约?(?P<v>\d+(?:\.\d+)?)(?P<mag>万亿|亿|万)?元")
+_YEAR_RE = re.compile(r"(?P<y>(?:19|20)\d\d)年")
+_CITATION_RE = re.compile(
+    r"《(?P<title>[^《》\n]{2,120})》(?:[ \t]*（(?P<docno>[^（）\n]{2,30}?)）)?"
+)
+_MAGNITUDE = {None: 1, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+HEAD_CHARS = 4000  # where notices, document numbers and signatures are looked for
+
+
+def normalize_doc_no(prefix: str, year: str, num: str) -> str:
+    """One form for every bracket variant: ``湘政发〔2022〕6号``.
+
+    >>> normalize_doc_no("国函", "2015", "62")
+    '国函〔2015〕62号'
+    """
+    return f"{prefix}〔{year}〕{int(num)}号"
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[ \t\n]+", "", s)
+
+
+def standalone_title(raw: str) -> str:
+    """A title as it stands on its own: nested 〈〉 become 《》, line breaks go.
+
+    >>> standalone_title("湖南省落实〈某某规划〉实施方案")
+    '湖南省落实《某某规划》实施方案'
+    """
+    return _squash(raw).replace("〈", "《").replace("〉", "》")
+
+
+def _cn_number(s: str) -> int:
+    if all(ch in _CN_DIGITS for ch in s):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
+    if s.startswith("十"):
+        s = "一" + s
+    tens, _, units = s.partition("十")
+    if not _:
+        return _CN_DIGITS[s]
+    return _CN_DIGITS.get(tens, 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def _dates(text: str, start: int = 0, end: int | None = None):
+    for m in _DATE_RE.finditer(text, start, end if end is not None else len(text)):
+        yield m, f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+    for m in _CN_DATE_RE.finditer(text, start, end if end is not None else len(text)):
+        yield m, f"{_cn_number(m['y']):04d}-{_cn_number(m['m']):02d}-{_cn_number(m['d']):02d}"
+
+
+@lru_cache(maxsize=4)
+def _issuer_regex(gazetteer: AgencyGazetteer) -> re.Pattern:
+    names = "|".join(re.escape(n) for n in gazetteer.names())
+    return re.compile(f"{names}|{_ORG_RE.pattern}")
+
+
+def split_issuers(text: str, gazetteer: AgencyGazetteer | None = None) -> list[tuple[str, int, int]]:
+    """Organisation names in an issuer phrase, with their offsets.
+
+    Gazetteer names come first, then generic forms (…人民政府, 中共…委).
+
+    >>> [n for n, _, _ in split_issuers("中共湖南省委 湖南省人民政府")]
+    ['中共湖南省委', '湖南省人民政府']
+    >>> [n for n, _, _ in split_issuers("国家发展改革委")]
+    ['国家发展改革委']
+    """
+    regex = _issuer_regex(gazetteer or AgencyGazetteer.load())
+    return [(m.group(0), m.start(), m.end()) for m in regex.finditer(text)]
+
+
+def _province_of(names: list[str], gazetteer: AgencyGazetteer) -> str | None:
+    for name in names:
+        agency = gazetteer.resolve(name)
+        if agency and agency.province:
+            return agency.province
+        for code, pname in PROVINCE_NAMES.items():
+            if name.startswith(pname) or name.startswith(pname.rstrip("省市")):
+                return code
+    return None
+
+
+def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None = None) -> PlanFacts:
+    """Extract the metadata of the plan a document holds."""
+    gazetteer = gazetteer or AgencyGazetteer.load()
+    text = doc.text
+    facts = PlanFacts(document=doc.source.id)
+    head_end = min(len(text), HEAD_CHARS)
+
+    notice = _NOTICE_RE.search(text, 0, head_end + 200)
+    issuer_names: list[tuple[str, int, int, str]] = []
+    if notice:
+        raw_title = notice["title"]
+        facts.title = Claim(standalone_title(raw_title), doc.evidence(*notice.span("title"), "plan.title.notice"))
+        issuer_text = notice["issuer"]
+        i_start = notice.start("issuer")
+        if not split_issuers(issuer_text):
+            # The issuer stands on the line(s) above the notice title.
+            before = text[max(0, notice.start() - 80):notice.start()]
+            issuer_text = before.rstrip().rsplit("\n\n", 1)[-1]
+            i_start = notice.start() - len(before) + before.rfind(issuer_text)
+        for name, a, b in split_issuers(issuer_text):
+            issuer_names.append((name, i_start + a, i_start + b, "plan.issuer.notice"))
+        issuers_joined = " ".join(n for n, *_ in issuer_names)
+        facts.notice_title = Claim(
+            f"{issuers_joined}关于印发《{_squash(raw_title)}》的通知",
+            doc.evidence(notice.start() if notice["issuer"].strip() else notice.start("title") - 5,
+                         notice.end(), "plan.notice_title.notice"),
+        )
+    else:
+        _title_without_notice(doc, facts)
+
+    _doc_no(doc, facts, notice.end() if notice else 0, head_end)
+    _signature(doc, facts, issuer_names, head_end)
+
+    province = _province_of([n for n, *_ in issuer_names], gazetteer)
+    seen = set()
+    for name, a, b, rule in issuer_names:
+        agency = gazetteer.resolve(name, province)
+        key = agency.key if agency else f"unlisted:{_squash(name)}"
+        if key not in seen:
+            seen.add(key)
+            facts.issuers.append(Claim(key, doc.evidence(a, b, rule)))
+
+    _period(doc, facts)
+    _scope(doc, facts)
+    _citations(doc, facts)
+    return facts
+
+
+def _title_without_notice(doc: PreparedDocument, facts: PlanFacts) -> None:
+    text = doc.text
+    m = re.search(r"《(?P<t>[^《》\n]{2,120})》[ \t]*全文", text[:HEAD_CHARS])
+    if m:
+        facts.title = Claim(standalone_title(m["t"]), doc.evidence(*m.span("t"), "plan.title.full-text-heading"))
+        return
+    pos = 0
+    for n, line in enumerate(text[:HEAD_CHARS].split("\n")):
+        stripped = line.strip()
+        if stripped and len(stripped) <= 60 and _PLAN_WORD_RE.search(stripped) and "，" not in stripped:
+            a = pos + line.find(stripped)
+            facts.title = Claim(standalone_title(stripped), doc.evidence(a, a + len(stripped), "plan.title.heading"))
+            return
+        pos += len(line) + 1
+
+
+def _doc_no(doc: PreparedDocument, facts: PlanFacts, after: int, head_end: int) -> None:
+    text = doc.text
+    for m in _DOCNO_RE.finditer(text, after, head_end):
+        if after and m.start() - after > 300:
+            break
+        # The prefix regex may have swallowed the text before the number
+        # (…的通知湘政发〔2016〕21号): keep what follows the last word break.
+        prefix = re.split(r"通知|通告|决定|意见|的|号", m["prefix"])[-1][-6:]
+        p_start = m.end("prefix") - len(prefix)
+        if len(prefix) < 2 or "》" in text[max(0, p_start - 2):p_start]:
+            continue  # a cited document's number, not this one's
+        facts.doc_no = Claim(
+            normalize_doc_no(prefix, m["year"], m["num"]),
+            doc.evidence(p_start, m.end(), "plan.doc_no.header"),
+        )
+        return
+
+
+def _signature(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, head_end: int) -> None:
+    """Signature blocks: organisation names directly followed by a date."""
+    text = doc.text
+    for m, iso in sorted(_dates(text, 0, head_end + 400), key=lambda x: x[0].start()):
+        before = text[max(0, m.start() - 120):m.start()]
+        # Only names on the lines right above the date (or right before it on one line).
+        block = re.search(rf"((?:(?:{_ORG_RE.pattern})[ \t]*\n?[ \t\n]*){{1,4}})$", before)
+        if not block:
+            continue
+        offset = m.start() - len(before) + block.start(1)
+        names = split_issuers(block.group(1))
+        if facts.date is None:
+            facts.date = Claim(iso, doc.evidence(*m.span(), "plan.date.signature"))
+        known = {n for n, *_ in issuer_names}
+        for name, a, b in names:
+            if name not in known:
+                issuer_names.append((name, offset + a, offset + b, "plan.issuer.signature"))
+        return
+
+
+def _period(doc: PreparedDocument, facts: PlanFacts) -> None:
+    text = doc.text
+    m = _PERIOD_RE.search(text)
+    if m:
+        facts.period = Claim((int(m["a"]), int(m["b"])), doc.evidence(*m.span(), "plan.period.stated"))
+    else:
+        m = _PERIOD_TO_RE.search(text)
+        if m and facts.date:
+            start = int(facts.date.value[:4])
+            facts.period = Claim((start, int(m["b"])), doc.evidence(*m.span(), "plan.period.until"))
+        else:
+            stages = list(_STAGE_RE.finditer(text))
+            if stages:
+                a = min(int(s["a"]) for s in stages)
+                b = max(int(s["b"]) for s in stages)
+                facts.period = Claim((a, b), doc.evidence(stages[0].start(), stages[-1].end(), "plan.period.stages"))
+    years: dict[int, Claim[int]] = {}
+    if facts.period:
+        end = facts.period.value[1]
+        years[end] = Claim(end, replace(facts.period.evidence, rule="plan.target_year.period-end"))
+    for m in _STAGE_RE.finditer(text):
+        years.setdefault(int(m["b"]), Claim(int(m["b"]), doc.evidence(*m.span(), "plan.target_year.stage")))
+    for m in _TARGET_YEAR_RE.finditer(text):
+        y = int(m["y"])
+        if y not in years:
+            years[y] = Claim(y, doc.evidence(*m.span(), "plan.target_year.by-year"))
+    issued = int(facts.date.value[:4]) if facts.date else 0
+    facts.target_years = [years[y] for y in sorted(years) if y > issued]
+
+
+def _scope(doc: PreparedDocument, facts: PlanFacts) -> None:
+    text = doc.text
+    sentence = _SCOPE_SENTENCE_RE.search(text)
+    if not sentence:
+        return
+    a0 = sentence.start()
+    s = sentence.group(0)
+    for measure, regex, unit, base in (
+        ("area", _AREA_RE, "km2", lambda mag: 1e4 if mag else 1),
+        ("population", _POP_RE, "persons", lambda mag: _MAGNITUDE[mag]),
+        ("gdp", _GDP_RE, "CNY", lambda mag: _MAGNITUDE[mag]),
+    ):
+        m = regex.search(s)
+        if not m:
+            continue
+        years = [y for y in _YEAR_RE.finditer(s, 0, m.start())]
+        year = int(years[-1]["y"]) if years else None
+        value = round(float(m["v"]) * base(m["mag"]), 2)
+        facts.scope.append(ScopeFigure(measure, value, unit, year,
+                                       doc.evidence(a0 + m.start(), a0 + m.end(), f"plan.scope.{measure}")))
+
+
+_GENERIC_TITLE_RE = re.compile(r"^本?(?:规划|纲要|规划纲要|方案|实施方案|意见|实施意见|通知|决定|办法|计划)$")
+_IMPLEMENTS_RE = re.compile(r"贯彻落实|落实|按照|根据|依据|实施|执行|遵照")
+
+
+def _relation(text: str, start: int, title: str, own: str | None) -> str:
+    """implements when the plan says it carries the document out (贯彻落实…, 按照…,
+    根据…要求 earlier in the sentence, or its own title names it), else cites."""
+    if own and f"《{title}》" in own:
+        return "implements"
+    sentence_start = max(text.rfind(ch, 0, start) for ch in "。\n") + 1
+    return "implements" if _IMPLEMENTS_RE.search(text, sentence_start, start) else "cites"
+
+
+def _citations(doc: PreparedDocument, facts: PlanFacts) -> None:
+    own = facts.title.value if facts.title else None
+    seen = set()
+    for m in _CITATION_RE.finditer(doc.text):
+        title = standalone_title(m["title"])
+        if _GENERIC_TITLE_RE.match(title) or title == own:  # 《规划》: the plan itself
+            continue
+        doc_no = None
+        if m["docno"]:
+            d = _DOCNO_RE.search(m["docno"])
+            if d:
+                doc_no = normalize_doc_no(d["prefix"], d["year"], d["num"])
+        issuer = None
+        im = re.match(rf"(?P<i>[{HAN}]{{2,30}}?)关于", title)
+        if im and split_issuers(im["i"]):
+            issuer = im["i"]
+        key = (title, doc_no)
+        if key in seen:
+            continue
+        seen.add(key)
+        if any(c.title == title and c.doc_no is None for c in facts.citations) and doc_no:
+            facts.citations = [c for c in facts.citations if c.title != title]
+        relation = _relation(doc.text, m.start(), title, own)
+        facts.citations.append(CitedDocument(title, doc_no, issuer, doc.evidence(*m.span(), f"plan.citation.{relation}"),
+                                             relation))

@@ -1,0 +1,266 @@
+"""Tasks and the agencies responsible for them.
+
+Four forms are read:
+
+* annex tables 主要任务 / 建设重点 / 牵头部门 / 配合部门, however scraped: one
+  cell a line (blank cells missing), tab-separated rows, or Markdown rows;
+* parentheticals after a passage: （甲牵头负责，乙、丙等参与）, （甲、乙等按职责
+  分工负责）, （甲牵头，乙等按职责分工负责）;
+* enumerations pairing agencies with domains in order: 甲、乙等部门牵头负责
+  A、B等…工作;
+* responsibility statements: 甲是…的责任主体, 甲要加强…综合协调.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plankg.facts import AgencyRef, TaskFacts
+from plankg.loaders.agencies import AgencyGazetteer
+from plankg.loaders.places import PlaceGazetteer
+from plankg.loaders.prepared import PreparedDocument
+from plankg.loaders.tables import cells
+
+_ITEM_RE = re.compile(r"[^、，,；;]+")
+_ITEM_TAIL_RE = re.compile(r"(?:等(?:省直|相关|有关|其他)?(?:部门|单位|机构)?|牵头|负责)+$")
+_LOWER_GOV_RE = re.compile(r"^[县区镇乡市](?:级)?(?:人民)?政府$")
+_LEAD_WORDS = ("牵头部门", "牵头单位", "责任单位", "责任部门", "牵头")
+_SUPPORT_WORDS = ("配合部门", "配合单位", "参与单位", "参与部门", "协办单位", "协助单位")
+_TASK_WORDS = ("建设重点", "重点任务", "工作任务", "主要任务", "任务")
+_NUMBER_CELL_RE = re.compile(r"^(\d{1,3})(?:[、.．]\s*(.*))?$")
+_CATEGORY_RE = re.compile(r"^[一二三四五六七八九十]+、")
+_MAIN_RE = re.compile(r"^（[一二三四五六七八九十]+）")
+_PAREN_RE = re.compile(r"（(?P<body>[^（）]{2,300}?(?:牵头|负责|参与|配合)[^（）]{0,300}?)）")
+_HEADING_RE = re.compile(r"（[一二三四五六七八九十]+）|(?<![\d.])\d{1,2}、|[一二三四五六七八九十]+、")
+_ENUM_RE = re.compile(r"(?P<agencies>[^，。；：\n]{4,200}?)等部门牵头负责(?P<domains>[^。；]{2,200}?)等(?P<tail>[^。；，、]{0,20}?工作)")
+_RESPONSIBLE_RE = re.compile(r"(?P<subject>[^，。；：\n]{2,60}?)(?:是|作为)(?P<what>[^，。；]{0,60}?)的?责任主体")
+_COORDINATE_RE = re.compile(r"(?P<subject>[^，。；：“”《》\n]{2,30}?)要(?:加强|负责)(?P<what>[^。；]{0,60}?)综合协调")
+
+
+@dataclass
+class TaskContext:
+    """What the task rules share for one document."""
+
+    doc: PreparedDocument
+    agencies: AgencyGazetteer
+    places: PlaceGazetteer
+    province: str | None
+
+    def agency_list(self, start: int, end: int, rule: str, places_are_governments: bool = False,
+                    strict: bool = True) -> list[AgencyRef] | None:
+        """Parse ``text[start:end]`` as a list of agencies.
+
+        Returns None when ``strict`` and an item is not an agency (the span is
+        then not an agency cell). 长沙市、株洲市、湘潭市政府 is three governments.
+        """
+        text = self.doc.text
+        items = []
+        for m in _ITEM_RE.finditer(text, start, end):
+            raw = m.group(0)
+            lead_ws = len(raw) - len(raw.lstrip())
+            name = raw.strip()
+            tail = _ITEM_TAIL_RE.search(name)
+            if tail and tail.start() > 0:
+                name = name[: tail.start()]
+            if name:
+                items.append([name, m.start() + lead_ws, m.start() + lead_ws + len(name)])
+        # 相关市、县级政府 is one collective phrase.
+        merged: list[list] = []
+        for item in items:
+            if merged and _LOWER_GOV_RE.match(item[0]) and re.match(r"^(?:相关|有关|各)", merged[-1][0]):
+                merged[-1] = [text[merged[-1][1]:item[2]], merged[-1][1], item[2]]
+            else:
+                merged.append(item)
+        # Distributive 政府: 长沙市、株洲市、湘潭市政府.
+        suffix = None
+        if merged:
+            gm = re.search(r"(人民政府|政府)$", merged[-1][0])
+            if gm and _is_place_name(self.places, merged[-1][0][: gm.start()]):
+                suffix = gm.group(1)
+        refs: list[AgencyRef] = []
+        for name, a, b in merged:
+            lookup = name
+            if (suffix or places_are_governments) and _is_place_name(self.places, name):
+                lookup = name + (suffix or "人民政府")
+            found = self.agencies.resolve_tolerant(lookup, self.province)
+            if found is None:
+                if strict:
+                    return None
+                continue
+            refs.append(AgencyRef(found.agency.key, name, found.how, self.doc.evidence(a, b, rule)))
+        unique, seen = [], set()
+        for r in refs:
+            if r.key not in seen:
+                seen.add(r.key)
+                unique.append(r)
+        return unique
+
+
+def _is_place_name(places: PlaceGazetteer, name: str) -> bool:
+    """A known place, or a name of a city or county's form (甲乙市)."""
+    return bool(places.lookup(name)) or bool(re.fullmatch(r"[\u4e00-\u9fff]{1,6}[市县区州]", name)) and not \
+        re.match(r"^(?:相关|有关|各)", name)
+
+
+def extract_tasks(doc: PreparedDocument, province: str | None, agencies: AgencyGazetteer | None = None,
+                  places: PlaceGazetteer | None = None) -> list[TaskFacts]:
+    """All tasks of a document: annex tables first, then prose forms in order."""
+    ctx = TaskContext(doc, agencies or AgencyGazetteer.load(), places or PlaceGazetteer.load(), province)
+    annex = annex_tasks(ctx)
+    prose = sorted(parenthetical_tasks(ctx) + enumeration_tasks(ctx) + responsibility_tasks(ctx),
+                   key=lambda t: t.evidence.start)
+    for n, task in enumerate(prose, 1):
+        task.number = f"P{n}"
+    return annex + prose
+
+
+# ---------------------------------------------------------------- annex tables
+
+def _find_header(text: str) -> tuple[int, list[str]] | None:
+    """End offset of a responsibility table's header and its column names."""
+    found = list(cells(text, 0, len(text)))
+    for i, (cell, _, _, _) in enumerate(found):
+        if cell in _LEAD_WORDS[:-1] or cell == "牵头":
+            window = found[max(0, i - 4):i + 3]
+            names = [c for c, *_ in window]
+            if any(n in _SUPPORT_WORDS for n in names) and any(n in _TASK_WORDS for n in names):
+                last = max(j for j, (c, *_) in enumerate(window) if c in _SUPPORT_WORDS + _LEAD_WORDS)
+                first = min(j for j, (c, *_) in enumerate(window) if c in _TASK_WORDS or c in ("序号", "编号"))
+                return window[last][2], names[first:last + 1]
+    return None
+
+
+def annex_tasks(ctx: TaskContext) -> list[TaskFacts]:
+    """Numbered tasks of a responsibility table, with lead and supporting agencies."""
+    text = ctx.doc.text
+    header = _find_header(text)
+    if not header:
+        return []
+    header_end, columns = header
+    tasks: list[TaskFacts] = []
+    category = main = None
+    task = None
+    agency_cells = task_start = 0
+    for cell, a, b, row in cells(text, header_end, len(text)):
+        number = _NUMBER_CELL_RE.match(cell)
+        if _CATEGORY_RE.match(cell) and not number:
+            category, task = cell, None
+            continue
+        if _MAIN_RE.match(cell) and not number:
+            main, task = cell, None
+            continue
+        if number:
+            task = TaskFacts(number.group(1), number.group(2) or "", ctx.doc.evidence(a, b, "task.annex.row"),
+                             "annex", category, main)
+            tasks.append(task)
+            agency_cells, task_start = 0, a
+            continue
+        if task is None:
+            continue
+        role = "lead" if agency_cells == 0 else "support"
+        refs = ctx.agency_list(a, b, f"task.annex.{role}") if task.text else None
+        if refs is not None and agency_cells < 2:
+            (task.lead if role == "lead" else task.support).extend(refs)
+            agency_cells += 1
+        elif agency_cells == 0:
+            task.text = (task.text + cell) if task.text else cell
+            task.evidence = ctx.doc.evidence(task_start, b, "task.annex.row")
+    for t in tasks:
+        t.text = t.text.strip()
+    return tasks
+
+
+# ---------------------------------------------------------------- parentheticals
+
+def _assignment(ctx: TaskContext, body: str, b_start: int):
+    """(lead refs, support refs, joint) of an assignment parenthetical."""
+    m = re.match(r"^(?P<lead>.+?)牵头(?:负责)?(?:[，,](?P<rest>.+))?$", body)
+    if m:
+        lead = ctx.agency_list(b_start + m.start("lead"), b_start + m.end("lead"), "task.parenthetical.lead", strict=False)
+        support = []
+        if m["rest"]:
+            rest = re.sub(r"等?(?:参与|配合|协助|按职责分工负责|按分工负责|共同负责)$", "", m["rest"])
+            support = ctx.agency_list(b_start + m.start("rest"), b_start + m.start("rest") + len(rest),
+                                      "task.parenthetical.support", strict=False)
+        return lead, support, False
+    m = re.match(r"^(?P<joint>.+?)等?(?:按职责分工负责|按分工负责|共同负责|负责)$", body)
+    if m:
+        joint = ctx.agency_list(b_start + m.start("joint"), b_start + m.end("joint"), "task.parenthetical.joint", strict=False)
+        return joint, [], True
+    return None
+
+
+def parenthetical_tasks(ctx: TaskContext) -> list[TaskFacts]:
+    """Passages followed by an assignment in parentheses."""
+    text = ctx.doc.text
+    tasks = []
+    boundary = 0
+    for m in _PAREN_RE.finditer(text):
+        parsed = _assignment(ctx, m["body"], m.start("body"))
+        if not parsed or not parsed[0]:
+            continue
+        lead, support, joint = parsed
+        start = _passage_start(text, boundary, m.start())
+        rule = "task.parenthetical"
+        if not text[start:m.start()].strip():
+            # An assignment opening a line closes the passage that ends the line before.
+            start = _passage_start(text, max(0, boundary), max(0, m.start() - 1))
+            rule = "task.parenthetical.previous-line"
+        raw = text[start:m.start()]
+        passage = raw.strip().lstrip("。，；、")
+        boundary = m.end()
+        if not passage:
+            continue
+        a = start + raw.find(passage)
+        task = TaskFacts("", passage, ctx.doc.evidence(a, m.end(), rule), "parenthetical",
+                         lead=lead, support=[s for s in support if s.key not in {x.key for x in lead}], joint=joint)
+        tasks.append(task)
+    return tasks
+
+
+def _passage_start(text: str, boundary: int, end: int) -> int:
+    """Where the passage before ``end`` starts: the last heading, or the end of the
+    previous assignment, or the start of the line."""
+    line_start = text.rfind("\n", 0, end) + 1 if text[max(0, end - 1):end] != "\n" else text.rfind("\n", 0, end - 1) + 1
+    start = max(boundary, line_start)
+    headings = [h.start() for h in _HEADING_RE.finditer(text, start, end)]
+    return headings[-1] if headings else start
+
+
+# ---------------------------------------------------------------- enumerations and statements
+
+def enumeration_tasks(ctx: TaskContext) -> list[TaskFacts]:
+    """甲、乙等部门牵头负责A、B等…工作: the n-th agency leads the n-th domain."""
+    text = ctx.doc.text
+    tasks = []
+    for m in _ENUM_RE.finditer(text):
+        refs = ctx.agency_list(*m.span("agencies"), "task.enumeration.lead", strict=False)
+        domains = [(d.group(0), m.start("domains") + d.start(), m.start("domains") + d.end())
+                   for d in re.finditer(r"[^、]+", m["domains"])]
+        if not refs:
+            continue
+        tail = m["tail"]
+        if len(refs) == len(domains):
+            for ref, (domain, a, b) in zip(refs, domains):
+                tasks.append(TaskFacts("", f"{domain}{tail}", ctx.doc.evidence(a, b, "task.enumeration.paired"),
+                                       "enumeration", lead=[ref]))
+        else:
+            tasks.append(TaskFacts("", f"{m['domains']}等{tail}", ctx.doc.evidence(*m.span(), "task.enumeration.shared"),
+                                   "enumeration", lead=refs, joint=True))
+    return tasks
+
+
+def responsibility_tasks(ctx: TaskContext) -> list[TaskFacts]:
+    """甲是…的责任主体 and 甲要加强…综合协调."""
+    text = ctx.doc.text
+    tasks = []
+    for regex, kind in ((_RESPONSIBLE_RE, "responsible"), (_COORDINATE_RE, "coordination")):
+        for m in regex.finditer(text):
+            refs = ctx.agency_list(*m.span("subject"), f"task.statement.{kind}", places_are_governments=True)
+            if not refs:
+                continue
+            sentence_end = text.find("。", m.end())
+            end = sentence_end + 1 if sentence_end >= 0 else m.end()
+            tasks.append(TaskFacts("", text[m.start():end].strip(), ctx.doc.evidence(m.start(), end, f"task.statement.{kind}"),
+                                   f"statement.{kind}", lead=refs))
+    return tasks

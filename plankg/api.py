@@ -1,0 +1,183 @@
+"""The Python API; the ``plankg`` command line mirrors it one to one.
+
+>>> import plankg
+>>> result = plankg.build(out="out")                     # doctest: +SKIP
+>>> plankg.query("plans", graph_dir="out").rows[0]       # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from plankg import queries as canned
+from plankg.loaders.reader import DocumentError
+
+__version__ = "0.1.0"
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and what it met on the way."""
+
+    out: Path
+    documents: int
+    plans: int
+    triples: int
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    characters: int = 0
+
+
+@dataclass
+class QueryResult:
+    """Rows of a query, every cell a string ('' for no value)."""
+
+    columns: list[str]
+    rows: list[tuple[str, ...]]
+
+
+def default_corpus() -> Path:
+    """The sample corpus: ``$PLANKG_CORPUS``, else ``../shared/corpus`` beside the repository."""
+    env = os.environ.get("PLANKG_CORPUS")
+    if env:
+        return Path(env)
+    repo = Path(__file__).resolve().parent.parent
+    candidates = [repo.parent / "shared" / "corpus", Path.cwd().parent / "shared" / "corpus"]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise DocumentError(candidates[0], "no sample corpus here; give plan files or folders, or set PLANKG_CORPUS")
+
+
+def build(
+    paths: Iterable[str | Path] | None = None,
+    out: str | Path = "out",
+    strict: bool = False,
+    progress: Callable[[Path], None] | None = None,
+) -> BuildResult:
+    """Build the knowledge graph of plan files and folders into ``out``.
+
+    With no paths, the sample corpus is built. Files that cannot be read are
+    listed in ``errors`` (or raise, with ``strict``); the output directory is
+    replaced only once the new build is complete.
+    """
+    from plankg.graph.rdf import build_graph
+    from plankg.graph.store import write_outputs
+    from plankg.pipeline import extract_corpus
+
+    started = time.perf_counter()
+    paths = list(paths) if paths else [default_corpus()]
+    corpus = extract_corpus(paths, strict=strict, progress=progress)
+    graph = build_graph(corpus)
+    warnings = [w for d in corpus.documents for w in d.warnings]
+    plans = sum(1 for d in corpus.documents if d.plan.title)
+    manifest = {
+        "plankg_version": __version__,
+        "documents": [
+            {"file": d.source.name, "sha256": d.source.sha256, "encoding": d.source.encoding,
+             "plan": d.plan.title.value if d.plan.title else None}
+            for d in corpus.documents
+        ],
+        "errors": corpus.errors,
+        "warnings": warnings,
+        "triples": len(graph),
+    }
+    out_path = write_outputs(graph, manifest, out)
+    return BuildResult(
+        out=out_path, documents=len(corpus.documents), plans=plans, triples=len(graph),
+        errors=corpus.errors, warnings=warnings, seconds=time.perf_counter() - started,
+        characters=sum(len(d.source.text) for d in corpus.documents),
+    )
+
+
+def run_sparql(store, sparql: str, columns: list[str]) -> QueryResult:
+    """Run a SELECT on an Oxigraph store; cells become plain strings."""
+    rows = []
+    for solution in store.query(sparql):
+        row = []
+        for col in columns:
+            term = solution[col]
+            row.append("" if term is None else term.value)
+        rows.append(tuple(row))
+    return QueryResult(list(columns), rows)
+
+
+def query(name: str, graph_dir: str | Path = "out", engine: str = "sparql", **neo4j) -> QueryResult:
+    """Answer a canned question on a build (``engine``: sparql or neo4j)."""
+    q = canned.get(name)
+    if engine == "sparql":
+        from plankg.graph.store import load_store
+
+        result = run_sparql(load_store(graph_dir), q.sparql, q.columns)
+    elif engine == "neo4j":
+        from plankg.graph.neo4j_store import run_cypher
+
+        result = run_cypher(q, **neo4j)
+    else:
+        raise ValueError(f"unknown engine {engine!r}; use sparql or neo4j")
+    return QueryResult(result.columns, canned.sort_list_cells(q, result.rows))
+
+
+def neo4j_load(graph_dir: str | Path = "out", uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j",
+               password: str | None = None, database: str | None = None, wipe: bool = False):
+    """Load a build into Neo4j (password: argument or ``NEO4J_PASSWORD``); returns a ``LoadReport``."""
+    from plankg.graph.neo4j_store import load, to_property_graph
+    from plankg.graph.store import load_graph
+
+    return load(to_property_graph(load_graph(graph_dir)), uri, user, password, database, wipe)
+
+
+def neo4j_export(out_dir: str | Path, graph_dir: str | Path = "out") -> list[Path]:
+    """Write CSV files for neo4j-admin import, the import command and a Cypher script."""
+    from plankg.graph.neo4j_store import export_offline, to_property_graph
+    from plankg.graph.store import load_graph
+
+    return export_offline(to_property_graph(load_graph(graph_dir)), out_dir)
+
+
+def network(graph_dir: str | Path = "out", top: int | None = None) -> QueryResult:
+    """Rank cities of the city–axis network: axes, plans, degree, betweenness."""
+    from plankg.graph.network import rank_cities
+
+    rows = query("axis-nodes", graph_dir=graph_dir).rows
+    ranked = rank_cities(rows)[:top] if top else rank_cities(rows)
+    columns = ["city", "n_axes", "n_plans", "degree", "betweenness"]
+    return QueryResult(columns, [tuple(str(r[c]) for c in columns) for r in ranked])
+
+
+def validate(graph_dir: str | Path = "out"):
+    """SHACL-validate a build; returns a ``ValidationReport``."""
+    from plankg.graph.store import load_graph
+    from plankg.graph.validate import validate_graph
+
+    return validate_graph(load_graph(graph_dir))
+
+
+EXPORT_FORMATS = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "graphml": "graphml"}
+
+
+def export(graph_dir: str | Path, fmt: str, dest: str | Path) -> Path:
+    """Export a build as Turtle, N-Triples, JSON-LD or GraphML."""
+    from plankg.graph.store import load_graph
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    graph = load_graph(graph_dir)
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    if fmt == "graphml":
+        import networkx as nx
+
+        from plankg.graph.networkx_view import to_networkx
+
+        nx.write_graphml(to_networkx(graph), tmp)
+    else:
+        rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}[fmt]
+        graph.serialize(destination=str(tmp), format=rdflib_fmt, encoding="utf-8")
+    os.replace(tmp, dest)
+    return dest

@@ -1,0 +1,231 @@
+"""The ``plankg`` command line. Each command is a thin layer over ``plankg.api``."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from plankg import api
+from plankg import queries as canned
+from plankg.loaders.reader import DocumentError
+
+FORMATS = ["table", "csv", "json"]
+
+
+def format_rows(result: api.QueryResult, fmt: str) -> str:
+    """Render query rows as an aligned table, CSV (header row) or JSON records."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps([dict(zip(result.columns, r)) for r in result.rows], ensure_ascii=False, indent=2) + "\n"
+    return _table(result.columns, result.rows)
+
+
+def _width(s: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _table(columns: list[str], rows: list[tuple[str, ...]], max_cell: int = 48) -> str:
+    def cut(s: str) -> str:
+        out, w = "", 0
+        for ch in s:
+            cw = _width(ch)
+            if w + cw > max_cell:
+                return out + "…"
+            out, w = out + ch, w + cw
+        return out
+
+    cells = [[cut(c) for c in columns]] + [[cut(c) for c in r] for r in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines) + "\n"
+
+
+class _Failure(click.ClickException):
+    exit_code = 1
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(api.__version__, prog_name="plankg")
+def main() -> None:
+    """Turn regional development plans into a knowledge graph and ask it questions."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "-o", default="out", show_default=True, type=click.Path(path_type=Path), help="Build directory to write.")
+@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read (default: skip it and report it).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
+def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None:
+    """Build the graph of plan files or folders (default: the sample corpus).
+
+    Writes OUT/graph.ttl, OUT/graph.nt and OUT/build.json; a failed build
+    leaves the previous OUT untouched.
+    """
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(path: Path) -> None:
+        if show:
+            click.echo(f"\r\x1b[Kreading {path.name}", nl=False, err=True)
+
+    try:
+        result = api.build(list(paths) or None, out=out, strict=strict, progress=progress)
+    except DocumentError as exc:
+        raise _Failure(str(exc)) from None
+    if show:
+        click.echo("\r\x1b[K", nl=False, err=True)
+    for err in result.errors:
+        click.echo(f"error: {err}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(
+            f"built {result.out}: {result.documents} documents, {result.plans} plans, "
+            f"{result.triples} triples in {result.seconds:.1f} s"
+        )
+    if result.errors and result.documents == 0:
+        raise _Failure("no document could be read")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path), help="Build directory.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--engine", type=click.Choice(["sparql", "neo4j"]), default="sparql", show_default=True)
+@click.option("--uri", default=lambda: os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+              help="Neo4j URI for --engine neo4j (default: $NEO4J_URI or bolt://127.0.0.1:7687).")
+@click.option("--user", default=lambda: os.environ.get("NEO4J_USER", "neo4j"), help="Neo4j user; the password comes from $NEO4J_PASSWORD.")
+@click.option("--database", default=None, help="Neo4j database (default: the server's default).")
+@click.option("--list", "list_", is_flag=True, help="List the canned queries and the question each answers.")
+def query(name: str | None, graph_dir: Path, fmt: str, engine: str, uri: str, user: str, database: str | None,
+          list_: bool) -> None:
+    """Answer a canned question NAME on a build (SPARQL) or on a loaded Neo4j (Cypher)."""
+    if list_ or not name:
+        for q in canned.all_queries():
+            click.echo(f"{q.name:<22} {q.question}\n{'':<22} columns: {', '.join(q.columns)}")
+        return
+    try:
+        kwargs = {} if engine == "sparql" else {"uri": uri, "user": user, "database": database}
+        result = api.query(name, graph_dir=graph_dir, engine=engine, **kwargs)
+    except canned.UnknownQueryError as exc:
+        raise _Failure(str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - shown to the user as one line
+        if type(exc).__name__ in ("GraphDirError", "Neo4jLoadError"):
+            raise _Failure(str(exc)) from None
+        raise
+    click.echo(format_rows(result, fmt), nl=False)
+
+
+@main.command()
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+@click.option("--top", type=int, default=None, help="Only the first N cities.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+def network(graph_dir: Path, top: int | None, fmt: str) -> None:
+    """Rank cities by the development axes they sit on, across plans
+    (number of axes and plans, degree and betweenness in the co-membership network)."""
+    from plankg.graph.store import GraphDirError
+
+    try:
+        result = api.network(graph_dir, top=top)
+    except GraphDirError as exc:
+        raise _Failure(str(exc)) from None
+    click.echo(format_rows(result, fmt), nl=False)
+
+
+@main.command()
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+def validate(graph_dir: Path) -> None:
+    """Validate a build against the SHACL shapes (exit 1 on violations)."""
+    from plankg.graph.store import GraphDirError
+
+    try:
+        report = api.validate(graph_dir)
+    except GraphDirError as exc:
+        raise _Failure(str(exc)) from None
+    if report.conforms:
+        click.echo(f"{graph_dir}: conforms (0 violations)")
+        return
+    click.echo(report.text)
+    raise _Failure(f"{graph_dir}: {report.violations} violations")
+
+
+@main.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(list(api.EXPORT_FORMATS)), default=None,
+              help="Output format (default: from DEST's suffix).")
+def export(dest: Path, graph_dir: Path, fmt: str | None) -> None:
+    """Export a build to DEST as Turtle, N-Triples, JSON-LD or GraphML."""
+    from plankg.graph.store import GraphDirError
+
+    if fmt is None:
+        by_suffix = {f".{v}": k for k, v in api.EXPORT_FORMATS.items()}
+        fmt = by_suffix.get(dest.suffix.lower())
+        if fmt is None:
+            raise click.BadParameter(f"cannot tell the format from {dest.name!r}; give --format", param_hint="DEST")
+    try:
+        api.export(graph_dir, fmt, dest)
+    except GraphDirError as exc:
+        raise _Failure(str(exc)) from None
+    click.echo(f"wrote {dest} ({fmt})")
+
+
+@main.group()
+def neo4j() -> None:
+    """Load the graph into Neo4j, or export it for offline import."""
+
+
+@neo4j.command("load")
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+@click.option("--uri", default=lambda: os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"), show_default="$NEO4J_URI or bolt://127.0.0.1:7687")
+@click.option("--user", default=lambda: os.environ.get("NEO4J_USER", "neo4j"), show_default="$NEO4J_USER or neo4j")
+@click.option("--database", default=None, help="Target database (default: the server's default).")
+@click.option("--wipe", is_flag=True, help="Remove plankg's own data (nodes labelled PlankgResource) first; nothing else.")
+def neo4j_load(graph_dir: Path, uri: str, user: str, database: str | None, wipe: bool) -> None:
+    """Load a build into Neo4j: constraints, then batched MERGE writes. The password
+    is read from $NEO4J_PASSWORD, never from the command line."""
+    from plankg.graph.neo4j_store import Neo4jLoadError
+    from plankg.graph.store import GraphDirError
+
+    try:
+        report = api.neo4j_load(graph_dir, uri=uri, user=user, database=database, wipe=wipe)
+    except (Neo4jLoadError, GraphDirError) as exc:
+        raise _Failure(str(exc)) from None
+    click.echo(f"loaded {graph_dir} into {uri}: {report.nodes} nodes, {report.relationships} relationships "
+               f"in {report.seconds:.1f} s (build {report.build_id})")
+
+
+@neo4j.command("export")
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+def neo4j_export(out_dir: Path, graph_dir: Path) -> None:
+    """Write CSV files for neo4j-admin database import, import.sh with the exact
+    command, and load.cypher for cypher-shell."""
+    from plankg.graph.store import GraphDirError
+
+    try:
+        files = api.neo4j_export(out_dir, graph_dir)
+    except GraphDirError as exc:
+        raise _Failure(str(exc)) from None
+    click.echo(f"wrote {len(files)} files to {out_dir}; run {out_dir}/import.sh against a stopped Neo4j, "
+               f"or cypher-shell -f {out_dir}/load.cypher")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Extracted facts: plain dataclasses that carry their provenance.
+
+Loaders produce these; graph builders consume them. Nothing here knows about
+RDF or Neo4j, and nothing here looks back at the text a fact came from: the
+evidence already holds what provenance needs.
+
+Offsets are Unicode code points (Python ``str`` indices) into the decoded
+original file, start inclusive and end exclusive, as in ``oa:TextPositionSelector``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was found and which rule found it.
+
+    ``spans`` holds every place in the original file the evidence stands
+    (more than one when a scraped page repeats a paragraph); ``text`` is the
+    original text of the first span.
+
+    >>> Evidence("doc1", ((3, 7),), "长沙市", "place.gazetteer").start
+    3
+    """
+
+    document: str
+    spans: tuple[tuple[int, int], ...]
+    text: str
+    rule: str
+
+    @property
+    def start(self) -> int:
+        """Start offset of the first span."""
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        """End offset of the first span."""
+        return self.spans[0][1]
+
+
+@dataclass(frozen=True)
+class Claim(Generic[T]):
+    """A value together with the evidence for it."""
+
+    value: T
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One input file as read: its decoded text and how it was decoded."""
+
+    id: str
+    path: str
+    name: str
+    encoding: str
+    sha256: str
+    text: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """A document cited by title (and document number where given) in a plan."""
+
+    title: str
+    doc_no: str | None
+    issuer: str | None
+    evidence: Evidence
+    relation: str = "cites"  # or "implements": the plan carries the cited document out
+
+
+@dataclass(frozen=True)
+class ScopeFigure:
+    """A size figure of a plan's area: area, population, economic output."""
+
+    measure: str  # "area" | "population" | "gdp"
+    value: float  # in the base unit: km2, persons, yuan
+    unit: str
+    year: int | None
+    evidence: Evidence
+
+
+@dataclass
+class PlanFacts:
+    """Metadata of one plan document.
+
+    ``issuers`` holds canonical agency keys (see ``plankg.loaders.agencies``).
+    ``date`` is ISO 8601: a full date, or a year alone when only the year is
+    known. Fields a document does not state stay ``None`` or empty.
+    """
+
+    document: str
+    title: Claim[str] | None = None
+    notice_title: Claim[str] | None = None
+    issuers: list[Claim[str]] = field(default_factory=list)
+    date: Claim[str] | None = None
+    doc_no: Claim[str] | None = None
+    approved_by: list[Claim[str]] = field(default_factory=list)
+    approval_doc_no: Claim[str] | None = None
+    period: Claim[tuple[int, int]] | None = None
+    target_years: list[Claim[int]] = field(default_factory=list)
+    scope: list[ScopeFigure] = field(default_factory=list)
+    citations: list[CitedDocument] = field(default_factory=list)
+    scope_places: list[Claim[str]] = field(default_factory=list)
+
+
+@dataclass
+class AxisFacts:
+    """A development axis, belt or corridor of one plan's spatial structure.
+
+    Places are given by code (``430100``, or ``region:<name>`` for a region
+    that has no fixed members); regions with members are expanded to them.
+    """
+
+    name: str
+    kind: str
+    evidence: Evidence
+    corridor: Claim[str] | None = None
+    nodes: list[Claim[str]] = field(default_factory=list)
+    radiates: list[Claim[str]] = field(default_factory=list)
+    infrastructure: list[Claim[str]] = field(default_factory=list)
+    zones: list[Claim[str]] = field(default_factory=list)
+
+
+@dataclass
+class ClusterFacts:
+    """A city cluster or group (城市组团, 城镇组团) with its member places."""
+
+    name: str
+    evidence: Evidence
+    members: list[Claim[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RegionMember:
+    """A plan's statement that a place belongs to a named region."""
+
+    region: str
+    member: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class AgencyRef:
+    """An agency named in a document: its gazetteer key, the name as written,
+    how the name was matched (exact, relative, fuzzy, government, pattern,
+    collective), and the evidence."""
+
+    key: str
+    written: str
+    match: str
+    evidence: Evidence
+
+
+@dataclass
+class TaskFacts:
+    """A task a plan assigns, with its lead and supporting agencies.
+
+    ``number`` is the plan's own number (annex tables) or ``P<n>`` for tasks
+    read from prose, numbered in document order. ``joint`` marks shared
+    responsibility (…等按职责分工负责): every agency named leads.
+    """
+
+    number: str
+    text: str
+    evidence: Evidence
+    source: str
+    category: str | None = None
+    main_task: str | None = None
+    lead: list[AgencyRef] = field(default_factory=list)
+    support: list[AgencyRef] = field(default_factory=list)
+    joint: bool = False
+    corridors: list[Claim[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProjectFact:
+    """A mention of a named project. ``key`` is shared by every name of one
+    project (see ``plankg.loaders.projects``); ``section`` names the part of
+    a line the mention is about."""
+
+    key: str
+    name: str
+    kind: str
+    family: str
+    section: str | None
+    places: tuple[str, ...]
+    evidence: Evidence
+
+
+@dataclass
+class DocumentFacts:
+    """Everything extracted from one document."""
+
+    source: SourceDocument
+    plan: PlanFacts
+    axes: list[AxisFacts] = field(default_factory=list)
+    clusters: list[ClusterFacts] = field(default_factory=list)
+    region_members: list[RegionMember] = field(default_factory=list)
+    tasks: list[TaskFacts] = field(default_factory=list)
+    projects: list[ProjectFact] = field(default_factory=list)
+    indicators: list = field(default_factory=list)  # plankg.loaders.indicators.TargetFact
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CorpusFacts:
+    """Everything extracted from a corpus, after cross-document resolution."""
+
+    documents: list[DocumentFacts] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)

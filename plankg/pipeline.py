@@ -1,0 +1,74 @@
+"""From files to facts: read, normalise, extract, resolve across documents."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from plankg.facts import CorpusFacts, DocumentFacts
+from plankg.loaders.agencies import AgencyGazetteer
+from plankg.loaders.metadata import extract_plan_facts
+from plankg.loaders.places import PlaceGazetteer
+from plankg.loaders.spatial import extract_spatial
+from plankg.loaders.indicators import extract_indicators
+from plankg.loaders.projects import extract_projects
+from plankg.loaders.tasks import extract_tasks
+from plankg.loaders.prepared import PreparedDocument, prepare
+from plankg.loaders.reader import DocumentError, find_documents, read_document
+from plankg.resolve import link_task_corridors, resolve_city_airports, resolve_cross_document
+
+
+def extract_document(doc: PreparedDocument, gazetteer: AgencyGazetteer, places: PlaceGazetteer | None = None) -> DocumentFacts:
+    """Run every extractor over one prepared document."""
+    facts = DocumentFacts(source=doc.source, plan=extract_plan_facts(doc, gazetteer))
+    facts.plan.scope_places, facts.axes, facts.clusters, facts.region_members = extract_spatial(doc, places)
+    facts.tasks = extract_tasks(doc, plan_province(facts.plan, gazetteer), gazetteer, places)
+    facts.projects = extract_projects(doc, places)
+    facts.indicators = extract_indicators(doc)
+    if facts.plan.title is None:
+        facts.warnings.append(f"{doc.source.path}: no plan title found; the document adds no plan")
+    return facts
+
+
+def plan_province(plan, gazetteer: AgencyGazetteer) -> str | None:
+    """The province whose abbreviations (省发改委) a plan's text uses: its issuer's."""
+    for claim in plan.issuers:
+        agency = gazetteer.agencies.get(claim.value)
+        if agency and agency.province:
+            return agency.province[:2] + "0000"
+    return None
+
+
+def extract_corpus(
+    paths: Iterable[str | Path],
+    strict: bool = False,
+    progress: Callable[[Path], None] | None = None,
+) -> CorpusFacts:
+    """Extract facts from files and folders.
+
+    A file that cannot be read is reported in ``errors`` and skipped, unless
+    ``strict`` is set, in which case its ``DocumentError`` is raised.
+    """
+    gazetteer = AgencyGazetteer.load()
+    places = PlaceGazetteer.load()
+    corpus = CorpusFacts()
+    files = find_documents(list(paths))
+    if not files:
+        raise DocumentError(", ".join(map(str, paths)) or "<no paths>", "no .txt, .md or .html plan documents found")
+    seen_ids: set[str] = set()
+    for path in files:
+        if progress:
+            progress(path)
+        try:
+            source = read_document(path)
+        except DocumentError as exc:
+            if strict:
+                raise
+            corpus.errors.append(str(exc))
+            continue
+        if source.id in seen_ids:
+            continue  # the same file given twice
+        seen_ids.add(source.id)
+        corpus.documents.append(extract_document(prepare(source), gazetteer, places))
+    resolve_cross_document(corpus, gazetteer)
+    resolve_city_airports(corpus, places)
+    return link_task_corridors(corpus)

@@ -1,0 +1,64 @@
+"""Projects into the RDF graph: one resource per project key, every mention
+linked to its plan with evidence, sections as parts."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rdflib import Literal, URIRef
+
+from plankg.facts import CorpusFacts
+from plankg.graph.ids import child_iri, project_key_iri
+from plankg.graph.namespaces import DCTERMS, PKG, RDF, SKOS
+
+LINE_FAMILIES = {"railway", "expressway", "waterway", "pipeline", "power-line", "road"}
+
+
+def _label(names: Counter) -> str:
+    """The name most mentions use; among equals the longest, then the first in code-point order."""
+    return sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+
+
+def add_projects(builder, spatial, corpus: CorpusFacts, plans: dict[str, URIRef]) -> None:
+    """Add every project of the corpus, labelled by its commonest name."""
+    b = builder
+    names: dict[str, Counter] = defaultdict(Counter)
+    kinds: dict[str, Counter] = defaultdict(Counter)
+    for doc in corpus.documents:
+        for p in doc.projects:
+            names[p.key][p.name.removesuffix("等")] += 1
+            kinds[p.key][p.kind] += 1
+    for key in sorted(names):
+        iri = project_key_iri(key)
+        family = key.split(":")[0].split(".")[0]
+        b.add(iri, RDF.type, PKG.Project)
+        if family in LINE_FAMILIES:
+            b.add(iri, RDF.type, PKG.Infrastructure)
+        label = _label(names[key])
+        b.add(iri, SKOS.prefLabel, Literal(label, lang="zh-Hans"))
+        for other in sorted(names[key]):
+            if other != label:
+                b.add(iri, SKOS.altLabel, Literal(other, lang="zh-Hans"))
+        # The most specific kind the mentions give (高铁 over 铁路), then the commonest.
+        kind = sorted(kinds[key].items(), key=lambda kv: (-kv[0].count("."), -kv[1], kv[0]))[0][0]
+        b.add(iri, PKG.projectKind, Literal(kind))
+        b.add(iri, PKG.projectKey, Literal(key))
+    for doc in corpus.documents:
+        plan = plans.get(doc.plan.title.value) if doc.plan.title else None
+        for p in doc.projects:
+            iri = project_key_iri(p.key)
+            if plan is not None:
+                b.assert_fact(iri, PKG.mentionedIn, plan, p.evidence)
+            for code in p.places:
+                b.assert_fact(iri, PKG.locatedIn, spatial.place(code), p.evidence)
+            if p.section:
+                section = child_iri(iri, "section", p.section)
+                b.add(section, RDF.type, PKG.ProjectSection)
+                b.add(section, SKOS.prefLabel, Literal(f"{names_label(b, iri)}{p.section}", lang="zh-Hans"))
+                b.assert_fact(section, DCTERMS.isPartOf, iri, p.evidence)
+                if plan is not None:
+                    b.assert_fact(section, PKG.mentionedIn, plan, p.evidence)
+
+
+def names_label(builder, iri: URIRef) -> str:
+    """A node's simplified-Chinese preferred label."""
+    return str(builder.graph.value(iri, SKOS.prefLabel))

@@ -1,0 +1,197 @@
+"""Build the RDF graph from extracted facts.
+
+Every extracted statement is asserted and also reified as a ``pkg:Evidence``
+node (``rdf:Statement`` + ``prov:Entity``) carrying the source document, one
+``oa:TextPositionSelector`` per span in the original file, an
+``oa:TextQuoteSelector`` with the exact original text, and the rule. Plain
+reification works the same in rdflib, Oxigraph, pyshacl and the Neo4j
+mapping, and serialises to Turtle, unlike RDF-star or named graphs.
+"""
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from plankg.facts import CorpusFacts, DocumentFacts, Evidence
+from plankg.graph.ids import agency_iri, child_iri, document_iri, external_document_iri, plan_iri
+from plankg.graph.namespaces import DCTERMS, ELI, ID, OA, ORG, PKG, PROV, RDF, SKOS, XSD, bind_prefixes
+from plankg.loaders.agencies import AgencyGazetteer
+
+ZH = "zh-Hans"
+
+
+def zh(text: str) -> Literal:
+    """A simplified-Chinese literal."""
+    return Literal(text, lang=ZH)
+
+
+def year_literal(year: int | str) -> Literal:
+    """An ``xsd:gYear`` literal."""
+    return Literal(f"{int(year):04d}", datatype=XSD.gYear)
+
+
+def date_literal(iso: str) -> Literal:
+    """``xsd:date`` for full dates, ``xsd:gYear`` for a year alone."""
+    return Literal(iso, datatype=XSD.date if len(iso) == 10 else XSD.gYear)
+
+
+class GraphBuilder:
+    """Accumulates facts into one rdflib graph; pass it to the next stage."""
+
+    def __init__(self, graph: Graph | None = None, gazetteer: AgencyGazetteer | None = None):
+        self.graph = graph if graph is not None else Graph()
+        bind_prefixes(self.graph)
+        self.gazetteer = gazetteer or AgencyGazetteer.load()
+        self._agencies: set[URIRef] = set()
+
+    def add(self, s: Node, p: Node, o: Node) -> None:
+        """Add a triple that needs no evidence (types, labels from curated data)."""
+        self.graph.add((s, p, o))
+
+    def assert_fact(self, s: URIRef, p: URIRef, o: Node, evidence: Evidence) -> URIRef:
+        """Add a triple and its evidence node; return the evidence IRI."""
+        g = self.graph
+        g.add((s, p, o))
+        ev = child_iri(s, "evidence", p, o, evidence.document, evidence.spans, evidence.rule)
+        g.add((ev, RDF.type, PKG.Evidence))
+        g.add((ev, RDF.subject, s))
+        g.add((ev, RDF.predicate, p))
+        g.add((ev, RDF.object, o))
+        g.add((ev, PROV.wasDerivedFrom, document_iri(evidence.document)))
+        g.add((ev, PKG.rule, Literal(evidence.rule)))
+        for i, (start, end) in enumerate(evidence.spans):
+            sel = URIRef(f"{ev}/position-{i}")
+            g.add((ev, OA.hasSelector, sel))
+            g.add((sel, RDF.type, OA.TextPositionSelector))
+            g.add((sel, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+            g.add((sel, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+        quote = URIRef(f"{ev}/quote")
+        g.add((ev, OA.hasSelector, quote))
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(evidence.text)))
+        return ev
+
+    def agency(self, key: str) -> URIRef:
+        """The node of a gazetteer agency, an unlisted body or a collective, with
+        labels; listed agencies bring their line of succession along."""
+        iri = agency_iri(key)
+        if iri in self._agencies:
+            return iri
+        self._agencies.add(iri)
+        agency = self.gazetteer.agencies.get(key)
+        if agency is None:
+            kind, _, rest = key.partition(":")
+            label = rest.split(":", 1)[-1] if kind == "collective" else rest
+            self.add(iri, RDF.type, PKG.CollectiveBody if kind == "collective" else PKG.Agency)
+            self.add(iri, SKOS.prefLabel, zh(label))
+            self.add(iri, PKG.inGazetteer, Literal(False))
+            return iri
+        self.add(iri, RDF.type, PKG.Agency)
+        self.add(iri, SKOS.prefLabel, zh(agency.name))
+        for alias in agency.aliases:
+            self.add(iri, SKOS.altLabel, zh(alias))
+        if agency.province:
+            self.add(iri, PKG.province, Literal(agency.province))
+        self.add(iri, PKG.inGazetteer, Literal(True))
+        for change in self.gazetteer.successors(key):
+            successor = self.agency(change.new)
+            event = ID[f"change/{change.old}--{change.new}"]
+            self.add(event, RDF.type, ORG.ChangeEvent)
+            self.add(event, ORG.originalOrganization, iri)
+            self.add(event, ORG.resultingOrganization, successor)
+            self.add(event, PKG.year, year_literal(change.year))
+            self.add(event, PKG.changeKind, Literal(change.kind))
+            self.add(iri, PKG.succeededBy, successor)
+        return iri
+
+    def add_document(self, doc: DocumentFacts) -> URIRef | None:
+        """Add a source document and the plan it holds; return the plan IRI."""
+        src = doc.source
+        d = document_iri(src.id)
+        self.add(d, RDF.type, PKG.SourceDocument)
+        self.add(d, PKG.fileName, Literal(src.name))
+        self.add(d, PKG.sha256, Literal(src.sha256))
+        self.add(d, PKG.encoding, Literal(src.encoding))
+        self.add(d, DCTERMS["format"], Literal(src.media_type))
+        plan = doc.plan
+        if plan.title is None:
+            return None
+        year = plan.date.value[:4] if plan.date else None
+        p = plan_iri(plan.title.value, year)
+        self.add(p, RDF.type, PKG.Plan)
+        self.add(p, PKG.sourceDocument, d)
+        self.assert_fact(p, DCTERMS.title, zh(plan.title.value), plan.title.evidence)
+        if plan.notice_title:
+            self.assert_fact(p, PKG.noticeTitle, zh(plan.notice_title.value), plan.notice_title.evidence)
+        for issuer in plan.issuers:
+            self.assert_fact(p, ELI.passed_by, self.agency(issuer.value), issuer.evidence)
+        for approver in plan.approved_by:
+            self.assert_fact(p, PKG.approvedBy, self.agency(approver.value), approver.evidence)
+        if plan.approval_doc_no:
+            self.assert_fact(p, PKG.approvalNumber, Literal(plan.approval_doc_no.value), plan.approval_doc_no.evidence)
+        if plan.date:
+            self.assert_fact(p, ELI.date_document, date_literal(plan.date.value), plan.date.evidence)
+        if plan.doc_no:
+            self.assert_fact(p, ELI.id_local, Literal(plan.doc_no.value), plan.doc_no.evidence)
+        if plan.period:
+            start, end = plan.period.value
+            self.assert_fact(p, PKG.periodStart, year_literal(start), plan.period.evidence)
+            self.assert_fact(p, PKG.periodEnd, year_literal(end), plan.period.evidence)
+        for target in plan.target_years:
+            self.assert_fact(p, PKG.targetYear, year_literal(target.value), target.evidence)
+        for fig in plan.scope:
+            node = child_iri(p, "scope", fig.measure)
+            self.add(node, RDF.type, PKG.ScopeFigure)
+            self.add(node, PKG.measure, Literal(fig.measure))
+            self.add(node, PKG.unit, Literal(fig.unit))
+            if fig.year:
+                self.add(node, PKG.year, year_literal(fig.year))
+            self.assert_fact(node, RDF.value, Literal(f"{fig.value:.2f}", datatype=XSD.decimal), fig.evidence)
+            self.assert_fact(p, PKG.scopeFigure, node, fig.evidence)
+        return p
+
+
+def build_graph(corpus: CorpusFacts, gazetteer: AgencyGazetteer | None = None) -> Graph:
+    """The RDF graph of a whole corpus.
+
+    Plans that cite each other by title are linked later (see the plan
+    references issue); cited documents outside the corpus are kept as
+    ``pkg:ExternalDocument`` nodes.
+    """
+    from plankg.graph.indicators import add_indicators
+    from plankg.graph.projects import add_projects
+    from plankg.graph.spatial import SpatialWriter
+    from plankg.graph.tasks import add_tasks
+
+    builder = GraphBuilder(gazetteer=gazetteer)
+    spatial = SpatialWriter(builder)
+    plans: dict[str, URIRef] = {}
+    for doc in corpus.documents:
+        iri = builder.add_document(doc)
+        if iri is not None and doc.plan.title:
+            plans[doc.plan.title.value] = iri
+    add_projects(builder, spatial, corpus, plans)
+    for doc in corpus.documents:
+        iri = plans.get(doc.plan.title.value) if doc.plan.title else None
+        if iri is not None:
+            spatial.add_document(doc, iri)
+            add_tasks(builder, spatial, doc, iri)
+    for doc in corpus.documents:
+        source = plans.get(doc.plan.title.value) if doc.plan.title else None
+        if source is None:
+            continue
+        for cited in doc.plan.citations:
+            target = plans.get(cited.title)
+            if target is None:
+                target = external_document_iri(cited.title, cited.doc_no)
+                builder.add(target, RDF.type, PKG.ExternalDocument)
+                builder.add(target, DCTERMS.title, zh(cited.title))
+                if cited.doc_no:
+                    builder.add(target, ELI.id_local, Literal(cited.doc_no))
+                issuer = builder.gazetteer.resolve(cited.issuer) if cited.issuer else None
+                if issuer:
+                    builder.add(target, ELI.passed_by, builder.agency(issuer.key))
+            prop = ELI.applies if cited.relation == "implements" else ELI.cites
+            builder.assert_fact(source, prop, target, cited.evidence)
+        add_indicators(builder, doc, source)
+    return builder.graph

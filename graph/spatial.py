@@ -1,0 +1,111 @@
+"""Places, regions, axes, corridors and clusters into the RDF graph."""
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from plankg.facts import DocumentFacts
+from plankg.graph.ids import child_iri, corridor_iri, place_iri, project_iri, project_key_iri
+from plankg.graph.namespaces import DCTERMS, GEO, PKG, RDF, SKOS
+from plankg.loaders.lines import CorridorTable
+from plankg.loaders.normalize import to_traditional
+from plankg.loaders.places import PlaceGazetteer, short_form
+from plankg.loaders.projects import find_projects_in
+
+GCJ02_CRS = "https://w3id.org/plankg/crs/GCJ-02"
+_LEVEL_CLASS = {"province": PKG.Province, "prefecture": PKG.City, "county": PKG.County, "region": PKG.Region}
+
+
+class SpatialWriter:
+    """Adds spatial facts to a ``GraphBuilder``'s graph, each place once."""
+
+    def __init__(self, builder, places: PlaceGazetteer | None = None, corridors: CorridorTable | None = None):
+        self.b = builder
+        self.places = places or PlaceGazetteer.load()
+        self.corridors = {c.key: c for c in (corridors or CorridorTable.load()).corridors}
+        self._done: set[str] = set()
+
+    def place(self, code: str) -> URIRef:
+        """The node of a division or region, with labels, parent chain and centroid."""
+        iri = place_iri(code)
+        if code in self._done:
+            return iri
+        self._done.add(code)
+        p = self.places.get(code)
+        add = self.b.add
+        add(iri, RDF.type, _LEVEL_CLASS[p.level])
+        add(iri, SKOS.prefLabel, Literal(p.name, lang="zh-Hans"))
+        traditional = to_traditional(p.name)
+        if traditional != p.name:
+            add(iri, SKOS.hiddenLabel, Literal(traditional, lang="zh-Hant"))
+        s = short_form(p.name)
+        if s and not p.is_region:
+            add(iri, SKOS.altLabel, Literal(s, lang="zh-Hans"))
+        for alias in p.aliases:
+            add(iri, SKOS.altLabel, Literal(alias, lang="zh-Hans"))
+        if p.is_region:
+            for member in p.members:
+                add(iri, PKG.member, self.place(self.places.current(self.places.get(member)).code))
+            return iri
+        add(iri, SKOS.notation, Literal(p.code))
+        if p.parent:
+            add(iri, PKG.parentPlace, self.place(p.parent))
+        if p.lon is not None:
+            centroid = URIRef(f"{iri}/centroid")
+            add(iri, GEO.hasCentroid, centroid)
+            add(centroid, RDF.type, GEO.Geometry)
+            add(centroid, GEO.asWKT, Literal(f"<{GCJ02_CRS}> POINT({p.lon} {p.lat})", datatype=GEO.wktLiteral))
+        if p.replaced_by:
+            add(iri, DCTERMS.isReplacedBy, self.place(p.replaced_by))
+            add(iri, PKG.replacedIn, Literal(str(p.replaced_year)))
+        return iri
+
+    def corridor(self, key: str) -> URIRef:
+        """A corridor node, labelled from the curated table or its own name."""
+        iri = corridor_iri(key)
+        if key in self._done:
+            return iri
+        self._done.add(key)
+        self.b.add(iri, RDF.type, PKG.Corridor)
+        c = self.corridors.get(key)
+        self.b.add(iri, SKOS.prefLabel, Literal(c.name if c else key.removeprefix("local:"), lang="zh-Hans"))
+        return iri
+
+    def line(self, name: str) -> URIRef:
+        """A named transport line: the project its name denotes, when it is one."""
+        mentions = [m for m in find_projects_in(name, places=self.places) if m.end == len(name)]
+        iri = project_key_iri(mentions[-1].key) if mentions else project_iri(name)
+        if (iri, SKOS.prefLabel, None) not in self.b.graph:
+            self.b.add(iri, RDF.type, PKG.Infrastructure)
+            self.b.add(iri, SKOS.prefLabel, Literal(name, lang="zh-Hans"))
+        return iri
+
+    def add_document(self, doc: DocumentFacts, plan: URIRef) -> None:
+        """Scope, axes, clusters and region memberships of one plan."""
+        b = self.b
+        for claim in doc.plan.scope_places:
+            b.assert_fact(plan, PKG.planScope, self.place(claim.value), claim.evidence)
+        for axis in doc.axes:
+            a = child_iri(plan, "axis", axis.name)
+            b.add(a, RDF.type, PKG.DevelopmentAxis)
+            b.add(a, SKOS.prefLabel, Literal(axis.name, lang="zh-Hans"))
+            b.add(a, PKG.axisKind, Literal(axis.kind, lang="zh-Hans"))
+            b.assert_fact(a, PKG.inPlan, plan, axis.evidence)
+            if axis.corridor:
+                b.assert_fact(a, PKG.onCorridor, self.corridor(axis.corridor.value), axis.corridor.evidence)
+            for claim in axis.nodes:
+                b.assert_fact(a, PKG.nodeCity, self.place(claim.value), claim.evidence)
+            for claim in axis.radiates:
+                b.assert_fact(a, PKG.radiatesTo, self.place(claim.value), claim.evidence)
+            for claim in axis.infrastructure:
+                b.assert_fact(a, PKG.followsInfrastructure, self.line(claim.value), claim.evidence)
+            for claim in axis.zones:
+                b.assert_fact(a, PKG.supportingZone, Literal(claim.value, lang="zh-Hans"), claim.evidence)
+        for cluster in doc.clusters:
+            c = child_iri(plan, "cluster", cluster.name)
+            b.add(c, RDF.type, PKG.CityCluster)
+            b.add(c, SKOS.prefLabel, Literal(cluster.name, lang="zh-Hans"))
+            b.assert_fact(c, PKG.inPlan, plan, cluster.evidence)
+            for claim in cluster.members:
+                b.assert_fact(c, PKG.member, self.place(claim.value), claim.evidence)
+        for rm in doc.region_members:
+            b.assert_fact(self.place(rm.region), PKG.member, self.place(rm.member), rm.evidence)

@@ -1,0 +1,99 @@
+"""Canned queries: one ``.rq`` (SPARQL) and one ``.cypher`` file per question.
+
+Each file starts with comment lines ``# question: …`` and ``# columns: …``;
+further comment lines explain the columns.
+
+>>> "plans" in names()
+True
+>>> get("plans").columns
+['plan', 'title', 'issuer', 'date', 'doc_no']
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+
+class UnknownQueryError(KeyError):
+    """No canned query of that name."""
+
+    def __str__(self) -> str:
+        return f"no canned query named {self.args[0]!r}; `plankg query --list` shows them"
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A canned question with its SPARQL and (where written) Cypher forms."""
+
+    name: str
+    question: str
+    columns: list[str]
+    notes: str
+    sparql: str
+    cypher: str | None
+    list_columns: tuple[str, ...] = ()
+
+
+def _header(text: str, key: str) -> str:
+    m = re.search(rf"(?m)^(?://|#)\s*{key}:\s*(.+)$", text)
+    return m.group(1).strip() if m else ""
+
+
+def _notes(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith(("#", "//")):
+            break
+        body = line.lstrip("#/").strip()
+        if not body.startswith(("question:", "columns:", "lists:")):
+            lines.append(body)
+    return " ".join(lines)
+
+
+def names() -> list[str]:
+    """The names of all canned queries, sorted."""
+    files = resources.files("plankg.queries").iterdir()
+    return sorted(f.name[:-3] for f in files if f.name.endswith(".rq"))
+
+
+def get(name: str) -> CannedQuery:
+    """A canned query by name."""
+    folder = resources.files("plankg.queries")
+    rq = folder.joinpath(f"{name}.rq")
+    if not rq.is_file():
+        raise UnknownQueryError(name)
+    sparql = rq.read_text("utf-8")
+    cy = folder.joinpath(f"{name}.cypher")
+    cypher = cy.read_text("utf-8") if cy.is_file() else None
+    columns = [c.strip() for c in _header(sparql, "columns").split(",") if c.strip()]
+    lists = tuple(c.strip() for c in _header(sparql, "lists").split(",") if c.strip())
+    return CannedQuery(name, _header(sparql, "question"), columns, _notes(sparql), sparql, cypher, lists)
+
+
+LIST_SEPARATOR = "；"
+
+
+def sort_list_cells(query: CannedQuery, rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Cells of list columns (``# lists:``) with their items sorted: neither SPARQL's
+    GROUP_CONCAT nor Cypher's collect promises an order. Items sort by code point.
+
+    >>> q = CannedQuery("x", "", ["a", "b"], "", "", None, ("b",))
+    >>> sort_list_cells(q, [("1", "湘潭；株洲；长沙")])
+    [('1', '株洲；湘潭；长沙')]
+    """
+    idx = [query.columns.index(c) for c in query.list_columns]
+    if not idx:
+        return rows
+    out = []
+    for row in rows:
+        cells = list(row)
+        for i in idx:
+            cells[i] = LIST_SEPARATOR.join(sorted(x for x in cells[i].split(LIST_SEPARATOR) if x))
+        out.append(tuple(cells))
+    return out
+
+
+def all_queries() -> list[CannedQuery]:
+    """Every canned query."""
+    return [get(n) for n in names()]

@@ -1,0 +1,12 @@
+// question: Which agencies does each plan involve, and in which role (issuer, lead, support)?
+// columns: plan, agency, role
+MATCH (p:Plan)
+CALL (p) {
+  MATCH (p)-[:PASSED_BY]->(a) RETURN a, 'issuer' AS role
+  UNION
+  MATCH (t)-[:IN_PLAN]->(p) MATCH (t)-[:LEAD_AGENCY]->(a) RETURN a, 'lead' AS role
+  UNION
+  MATCH (t)-[:IN_PLAN]->(p) MATCH (t)-[:SUPPORT_AGENCY]->(a) RETURN a, 'support' AS role
+}
+RETURN DISTINCT p.title AS plan, a.prefLabel AS agency, role
+ORDER BY plan, role, agency

@@ -1,0 +1,55 @@
+"""Shared fixtures: the sample corpus (read from ../shared/corpus, never copied) and a built graph."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("PLANKG_CORPUS", REPO.parent / "shared" / "corpus"))
+ANNOTATIONS = Path(__file__).resolve().parent / "annotations"
+
+
+def corpus_file(prefix: str) -> Path:
+    """The corpus file whose name starts with ``prefix`` (e.g. "003")."""
+    matches = sorted(CORPUS.glob(f"{prefix}_*"))
+    assert matches, f"no corpus file {prefix}_* in {CORPUS}"
+    return matches[0]
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"sample corpus not found at {CORPUS}; set PLANKG_CORPUS")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_facts(corpus_dir):
+    from plankg.pipeline import extract_corpus
+
+    return extract_corpus([corpus_dir])
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, corpus_dir) -> Path:
+    """A build of the sample corpus, shared by the tests that only read it."""
+    import plankg
+
+    out = tmp_path_factory.mktemp("build") / "out"
+    plankg.build([corpus_dir], out=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """A real Neo4j 5.26 Community server on 127.0.0.1, started for the test session."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "neo4j_server"))
+    from server import Neo4jServer
+
+    server = Neo4jServer(tmp_path_factory.mktemp("neo4j") / "db").start()
+    yield server
+    server.stop()

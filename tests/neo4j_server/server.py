@@ -24,13 +24,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _classpath_complete(classpath_file: Path) -> bool:
+    """Whether a recorded classpath exists and every jar on it is still in the local repository."""
+    if not classpath_file.exists():
+        return False
+    entries = [e for e in classpath_file.read_text().strip().split(":") if e]
+    return bool(entries) and all(Path(e).exists() for e in entries)
+
+
 def build_launcher() -> list[str]:
     """Compile the launcher (once) and return the java command prefix."""
     classpath_file = HERE / "target" / "classpath.txt"
     main_class = HERE / "target" / "classes" / "plankg" / "TestServer.class"
     source = HERE / "src" / "main" / "java" / "plankg" / "TestServer.java"
     stale = not main_class.exists() or main_class.stat().st_mtime < max(source.stat().st_mtime, (HERE / "pom.xml").stat().st_mtime)
-    if stale or not classpath_file.exists():
+    if stale or not _classpath_complete(classpath_file):
         mvn = shutil.which("mvn")
         if mvn is None:
             raise RuntimeError("Maven (mvn) is needed to build the Neo4j test server")

@@ -149,6 +149,24 @@ def network(graph_dir: str | Path = "out", top: int | None = None) -> QueryResul
     return QueryResult(columns, [tuple(str(r[c]) for c in columns) for r in ranked])
 
 
+def view(graph_dir: str | Path = "out", dest: str | Path = "out/city-axes.html", plan: str | None = None) -> Path:
+    """Write an offline HTML page of the city–axis network (all plans, or one ``plan`` by title)."""
+    from plankg.graph.view import city_axis_html
+
+    rows = query("axis-nodes", graph_dir=graph_dir).rows
+    if plan is not None:
+        rows = [r for r in rows if r[0] == plan]
+        if not rows:
+            raise ValueError(f"no development axes for plan {plan!r} in {graph_dir}")
+    heading = plan or "城市—发展轴网络 (city–axis network)"
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    tmp.write_text(city_axis_html(rows, heading), encoding="utf-8")
+    os.replace(tmp, dest)
+    return dest
+
+
 def validate(graph_dir: str | Path = "out"):
     """SHACL-validate a build; returns a ``ValidationReport``."""
     from plankg.graph.store import load_graph

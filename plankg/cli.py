@@ -149,6 +149,22 @@ def network(graph_dir: Path, top: int | None, fmt: str) -> None:
 
 
 @main.command()
+@click.argument("dest", default="out/city-axes.html", type=click.Path(path_type=Path))
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+@click.option("--plan", default=None, help="Only this plan's axes (the plan's full title, as in `plankg query plans`).")
+def view(dest: Path, graph_dir: Path, plan: str | None) -> None:
+    """Write DEST, an interactive HTML page of the city–axis network that works offline
+    (default: out/city-axes.html)."""
+    from plankg.graph.store import GraphDirError
+
+    try:
+        api.view(graph_dir, dest, plan=plan)
+    except (GraphDirError, ValueError) as exc:
+        raise _Failure(str(exc)) from None
+    click.echo(f"wrote {dest}")
+
+
+@main.command()
 @click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
 def validate(graph_dir: Path) -> None:
     """Validate a build against the SHACL shapes (exit 1 on violations)."""

@@ -285,6 +285,27 @@ def _relation(text: str, start: int, title: str, own: str | None) -> str:
     return "implements" if _IMPLEMENTS_RE.search(text, sentence_start, start) else "cites"
 
 
+_ACTS = (
+    ("notice", re.compile(r"^(?P<issuer>.+?)关于印发[《〈]?(?P<subject>.+?)[》〉]?的通知$")),
+    ("approval", re.compile(r"^(?P<issuer>.+?)关于[《〈]?(?P<subject>.+?)[》〉]?的批复$")),
+)
+
+
+def cited_act(title: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """``(act, subject, issuers)`` when a cited title is a notice issuing a plan or an approval of one.
+
+    >>> cited_act("中共湖南省委 湖南省人民政府关于印发〈甲乙规划〉的通知")
+    ('notice', '甲乙规划', ('中共湖南省委', '湖南省人民政府'))
+    >>> cited_act("甲乙规划") is None
+    True
+    """
+    for act, regex in _ACTS:
+        m = regex.match(title)
+        if m:
+            return act, m["subject"], tuple(name for name, _, _ in split_issuers(m["issuer"]))
+    return None
+
+
 def _citations(doc: PreparedDocument, facts: PlanFacts) -> None:
     own = facts.title.value if facts.title else None
     seen = set()
@@ -308,5 +329,6 @@ def _citations(doc: PreparedDocument, facts: PlanFacts) -> None:
         if any(c.title == title and c.doc_no is None for c in facts.citations) and doc_no:
             facts.citations = [c for c in facts.citations if c.title != title]
         relation = _relation(doc.text, m.start(), title, own)
+        act, subject, act_issuers = cited_act(title) or (None, None, ())
         facts.citations.append(CitedDocument(title, doc_no, issuer, doc.evidence(*m.span(), f"plan.citation.{relation}"),
-                                             relation))
+                                             relation, act, subject, act_issuers))

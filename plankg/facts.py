@@ -73,6 +73,9 @@ class CitedDocument:
     issuer: str | None
     evidence: Evidence
     relation: str = "cites"  # or "implements": the plan carries the cited document out
+    act: str | None = None  # "notice" (…关于印发《X》的通知) or "approval" (…关于X的批复)
+    subject: str | None = None  # X: the title of the plan the notice issues or the approval approves
+    act_issuers: tuple[str, ...] = ()  # the bodies issuing the notice or approval, one name each
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,7 @@ from dataclasses import replace
 from plankg.facts import Claim, CorpusFacts, Evidence
 from plankg.loaders.agencies import AgencyGazetteer
 from plankg.loaders.lines import CorridorTable
-from plankg.loaders.metadata import split_issuers
 
-_NOTICE_RE = re.compile(r"^(?P<issuer>.+?)关于印发[《〈]?(?P<title>.+?)[》〉]?的通知$")
-_APPROVAL_RE = re.compile(r"^(?P<issuer>.+?)关于[《〈]?(?P<title>.+?)[》〉]?的批复$")
 _YEAR_IN_DOCNO_RE = re.compile(r"〔(\d{4})〕")
 
 
@@ -31,34 +28,30 @@ def resolve_cross_document(corpus: CorpusFacts, gazetteer: AgencyGazetteer | Non
     by_title = {d.plan.title.value: d.plan for d in corpus.documents if d.plan.title}
     for citing in corpus.documents:
         for cited in citing.plan.citations:
-            for regex, kind in ((_NOTICE_RE, "notice"), (_APPROVAL_RE, "approval")):
-                m = regex.match(cited.title)
-                if not m or m["title"] not in by_title:
-                    continue
-                target = by_title[m["title"]]
-                if target is citing.plan:
-                    continue
-                keys = []
-                for name, _, _ in split_issuers(m["issuer"]):
-                    agency = gazetteer.resolve(name)
-                    keys.append(agency.key if agency else f"unlisted:{name}")
-                ev = cited.evidence
-                if kind == "notice":
-                    if not target.issuers:
-                        target.issuers = [Claim(k, _relabel(ev, "plan.issuer.cited-notice")) for k in keys]
-                    if target.doc_no is None and cited.doc_no:
-                        target.doc_no = Claim(cited.doc_no, _relabel(ev, "plan.doc_no.cited-notice"))
-                    if target.notice_title is None:
-                        target.notice_title = Claim(cited.title, _relabel(ev, "plan.notice_title.cited-notice"))
-                    year = _YEAR_IN_DOCNO_RE.search(cited.doc_no or "")
-                    if target.date is None and year:
-                        # Only the year is known: ISO 8601 reduced precision.
-                        target.date = Claim(year.group(1), _relabel(ev, "plan.date.cited-notice-number"))
-                else:
-                    if not target.approved_by:
-                        target.approved_by = [Claim(k, _relabel(ev, "plan.approved_by.cited-approval")) for k in keys]
-                    if target.approval_doc_no is None and cited.doc_no:
-                        target.approval_doc_no = Claim(cited.doc_no, _relabel(ev, "plan.approval_doc_no.cited-approval"))
+            target = by_title.get(cited.subject) if cited.act else None
+            if target is None or target is citing.plan:
+                continue
+            keys = []
+            for name in cited.act_issuers:
+                agency = gazetteer.resolve(name)
+                keys.append(agency.key if agency else f"unlisted:{name}")
+            ev = cited.evidence
+            if cited.act == "notice":
+                if not target.issuers:
+                    target.issuers = [Claim(k, _relabel(ev, "plan.issuer.cited-notice")) for k in keys]
+                if target.doc_no is None and cited.doc_no:
+                    target.doc_no = Claim(cited.doc_no, _relabel(ev, "plan.doc_no.cited-notice"))
+                if target.notice_title is None:
+                    target.notice_title = Claim(cited.title, _relabel(ev, "plan.notice_title.cited-notice"))
+                year = _YEAR_IN_DOCNO_RE.search(cited.doc_no or "")
+                if target.date is None and year:
+                    # Only the year is known: ISO 8601 reduced precision.
+                    target.date = Claim(year.group(1), _relabel(ev, "plan.date.cited-notice-number"))
+            else:
+                if not target.approved_by:
+                    target.approved_by = [Claim(k, _relabel(ev, "plan.approved_by.cited-approval")) for k in keys]
+                if target.approval_doc_no is None and cited.doc_no:
+                    target.approval_doc_no = Claim(cited.doc_no, _relabel(ev, "plan.approval_doc_no.cited-approval"))
     return corpus
 
 

@@ -23,25 +23,38 @@ from plankg.loaders.lines import GENERIC_PREFIXES, leading_words
 from plankg.loaders.places import PlaceGazetteer
 
 HAN = "\u4e00-\u9fff"
-OWNER_PREFIXES = ("中石化", "中石油", "中海油", "国家电网", "国网")
 _SECTION_RE = re.compile(rf"(?:复线)?(?:[{HAN}]{{1,8}}(?:—|至)[{HAN}]{{1,8}}|[{HAN}]{{1,4}})(?<!路)段")
 _ENDPOINT_SPLIT_RE = re.compile(r"—|至")
-_GENERIC_WORDS = {
-    "国际", "重要", "现代化", "区域性", "大型", "一批", "地方", "一体化", "旅游", "水道", "专用", "区域枢纽", "枢纽",
-    "通用", "省级", "商贸", "快递", "冷链", "煤炭", "长江中游", "跨省市", "跨三省区域", "输油", "输", "油气", "内河",
-    "疏港", "沿线", "三期", "新港三期", "干线", "支线", "主干",
-}
-_GENERIC_RE = re.compile("|".join(sorted(GENERIC_PREFIXES | _GENERIC_WORDS, key=len, reverse=True)))
-# Words that cannot be part of a project's own name.
-_NOT_NAME_RE = re.compile(
-    r"[，。；、：（）“”《》\s的和与及在]|发展|建设|推进|加快|合作|实施|打造|形成|完善|构建|规划|争取|支持|提升|强化|积极|开展"
-    r"|优化|对接|共同|联合|服务|力争|确保|实现|拥有|深化|进一步|大力|统筹|整合|加密|补齐|鼓励|组建|开通|开行|健全|建立|减少"
-    r"|拓展|做大做强|能力|既有|布局|谋划|探索|提质|扩容|升级|连通|有关|以上|以下|其他|一批|主要|重点|多层次|推动|促进|加强"
-    r"|实行|增加|改造|电气化")
-# A kind word that starts a longer name is not the end of a line's name (高铁新城, 铁路货运北站).
-_KIND_TAIL_RE = re.compile(r"[^\s的和与及等、，。；：]{0,4}(?:新城|站|枢纽|新区|片区|园|港|基地|经济|互联|交通|快速|公交|通勤|旅游|时代)")
-# Cores that are not a port's or an airport's name: 航空港, 信息港, 临港, 空港, 公路港.
-_NOT_PORT_RE = re.compile(r"(?:航空|信息|临|空|公路|陆|飞地|组合|物流|口岸|香|粤|湘粤|国家级保税)$")
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """The word lists of ``gazetteers/project_words.csv``, compiled."""
+
+    owners: tuple[str, ...]
+    generic: re.Pattern  # words that do not make a name specific
+    not_name: re.Pattern  # punctuation, verbs, function words: never inside a name
+    kind_tail: re.Pattern  # after a kind word: it begins a longer name (高铁新城)
+    port_false_friend: re.Pattern  # core endings where 港 is not a port (航空港, 香港)
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def name_words() -> NameWords:
+    """Load and compile ``gazetteers/project_words.csv``."""
+    by_role: dict[str, list[str]] = {}
+    for row in read_data_csv("project_words.csv"):
+        by_role.setdefault(row["role"], []).append(row["word"])
+    return NameWords(
+        owners=tuple(by_role["owner"]),
+        generic=re.compile(_alternation(set(GENERIC_PREFIXES) | set(by_role["generic"]))),
+        not_name=re.compile(rf"[，。；、：（）“”《》\s的和与及在]|{_alternation(by_role['not-name'])}"),
+        kind_tail=re.compile(rf"[^\s的和与及等、，。；：]{{0,4}}(?:{_alternation(by_role['kind-tail'])})"),
+        port_false_friend=re.compile(rf"(?:{_alternation(by_role['port-false-friend'])})$"),
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ def project_key(core: str, kind: Kind, double: bool = False, places: PlaceGazett
     >>> project_key("蒙西至华中", k) == project_key("蒙华", next(k for k in kinds() if k.word == "铁路"))
     True
     """
-    for owner in OWNER_PREFIXES:
+    for owner in name_words().owners:
         core = core.removeprefix(owner)
     family = kind.family
     if family == "waterway":
@@ -126,12 +139,12 @@ def _valid_core(core: str, kind: Kind, places: PlaceGazetteer) -> bool:
     """A specific name: not generic words, not a sentence fragment; a line
     (railway, expressway, pipeline) is not named by one place alone (株洲铁路
     is a hub, not a line); an airport's name has no endpoints."""
-    if len(core) < 2 or _NOT_NAME_RE.search(core) or core.startswith("—") or core.endswith("—"):
+    if len(core) < 2 or name_words().not_name.search(core) or core.startswith("—") or core.endswith("—"):
         return False
     place = places.lookup(core) or places.lookup(re.sub(r"[东南西北]$", "", core))
     if place and place.is_region:
         place = None  # 长株潭城际 is a line named after a region
-    if len(_GENERIC_RE.sub("", core)) < 2 and not place:
+    if len(name_words().generic.sub("", core)) < 2 and not place:
         return False
     if kind.family in ("railway", "expressway", "pipeline", "power-line") and place and "—" not in core:
         return False
@@ -146,6 +159,7 @@ def find_projects_in(text: str, start: int = 0, end: int | None = None,
     places = places or PlaceGazetteer.load()
     end = len(text) if end is None else end
     by_word = {k.word: k for k in kinds()}
+    words = name_words()
     found: list[ProjectMention] = []
     for m in _kind_regex().finditer(text, start, end):
         before = _NAME_BEFORE_RE.search(text, max(start, m.start() - 20), m.start())
@@ -153,8 +167,8 @@ def find_projects_in(text: str, start: int = 0, end: int | None = None,
             continue
         raw = before.group(0)
         core = raw[leading_words(raw):]
-        while core and _NOT_NAME_RE.search(core):  # cut at the last non-name word
-            cut = max(x.end() for x in _NOT_NAME_RE.finditer(core))
+        while core and words.not_name.search(core):  # cut at the last non-name word
+            cut = max(x.end() for x in words.not_name.finditer(core))
             core = core[cut:]
         core_end = m.start() - (1 if core.endswith("等") else 0)
         core = core.removesuffix("等")
@@ -169,7 +183,7 @@ def find_projects_in(text: str, start: int = 0, end: int | None = None,
             continue
         if m["kind"] == "高速" and re.match(r"发展|增长|运转|铁路|公路", text[m.end():m.end() + 2]):
             continue
-        if kind.family != "port" and _KIND_TAIL_RE.match(text, m.end()):
+        if kind.family != "port" and words.kind_tail.match(text, m.end()):
             continue
         n_start = core_end - len(core)
         section = _SECTION_RE.match(text, m.end(), end)
@@ -203,7 +217,7 @@ def _port_false_friend(text: str, m: re.Match, core: str, kind: Kind) -> bool:
     if kind.family != "port":
         return False
     after = text[m.end():m.end() + 1]
-    return after in ("澳", "台") or bool(_NOT_PORT_RE.search(core))
+    return after in ("澳", "台") or bool(name_words().port_false_friend.search(core))
 
 
 def _distributed(text: str, mention: ProjectMention, kind: Kind, places: PlaceGazetteer, floor: int):

@@ -14,7 +14,8 @@ from rdflib.term import Node
 
 from plankg.facts import CorpusFacts, DocumentFacts, Evidence
 from plankg.graph.ids import agency_iri, child_iri, document_iri, external_document_iri, plan_iri
-from plankg.graph.namespaces import DCTERMS, ELI, ID, OA, ORG, PKG, PROV, RDF, SKOS, XSD, bind_prefixes
+from plankg.graph.namespaces import DCTERMS, ELI, ID, OA, ORG, PKG, PROV, RDF, SKOS, XSD
+from plankg.graph.triples import TripleSet
 from plankg.loaders.agencies import AgencyGazetteer
 
 ZH = "zh-Hans"
@@ -36,11 +37,10 @@ def date_literal(iso: str) -> Literal:
 
 
 class GraphBuilder:
-    """Accumulates facts into one rdflib graph; pass it to the next stage."""
+    """Accumulates facts into one set of triples (``graph``); pass it to the next stage."""
 
-    def __init__(self, graph: Graph | None = None, gazetteer: AgencyGazetteer | None = None):
-        self.graph = graph if graph is not None else Graph()
-        bind_prefixes(self.graph)
+    def __init__(self, graph: TripleSet | Graph | None = None, gazetteer: AgencyGazetteer | None = None):
+        self.graph = graph if graph is not None else TripleSet()
         self.gazetteer = gazetteer or AgencyGazetteer.load()
         self._agencies: set[URIRef] = set()
 
@@ -151,12 +151,11 @@ class GraphBuilder:
         return p
 
 
-def build_graph(corpus: CorpusFacts, gazetteer: AgencyGazetteer | None = None) -> Graph:
-    """The RDF graph of a whole corpus.
+def build_graph(corpus: CorpusFacts, gazetteer: AgencyGazetteer | None = None) -> TripleSet:
+    """The RDF triples of a whole corpus (``TripleSet.to_rdflib()`` gives an rdflib graph).
 
-    Plans that cite each other by title are linked later (see the plan
-    references issue); cited documents outside the corpus are kept as
-    ``pkg:ExternalDocument`` nodes.
+    A plan citing another corpus plan by title links to it; cited documents
+    outside the corpus are kept as ``pkg:ExternalDocument`` nodes.
     """
     from plankg.graph.indicators import add_indicators
     from plankg.graph.projects import add_projects

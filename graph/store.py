@@ -17,6 +17,8 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Graph
 
+from plankg.graph.triples import TripleSet
+
 GRAPH_NT = "graph.nt"
 GRAPH_TTL = "graph.ttl"
 MANIFEST = "build.json"
@@ -26,8 +28,10 @@ class GraphDirError(Exception):
     """A build directory that is missing or incomplete."""
 
 
-def sorted_ntriples(graph: Graph) -> str:
+def sorted_ntriples(graph: Graph | TripleSet) -> str:
     """Canonical N-Triples: one triple a line, sorted (the graph has no blank nodes)."""
+    if isinstance(graph, TripleSet):
+        return graph.ntriples()
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     return "\n".join(sorted(set(line for line in lines if line.strip()))) + "\n"
 
@@ -42,7 +46,7 @@ def turtle_from_ntriples(nt: str) -> bytes:
                                 prefixes={k: str(v) for k, v in PREFIXES.items()})
 
 
-def write_outputs(graph: Graph, manifest: dict, out_dir: str | Path) -> Path:
+def write_outputs(graph: Graph | TripleSet, manifest: dict, out_dir: str | Path) -> Path:
     """Write a build directory atomically.
 
     Everything is written into a fresh sibling folder first; only when all

@@ -1,0 +1,75 @@
+"""A plain set of RDF triples for building: rdflib terms, no store.
+
+Building only adds triples and asks two things back (does a subject have a
+label yet, what is it); rdflib's memory store keeps three indexes, contexts
+and events for every triple, which made it most of a large build's time and
+memory. ``TripleSet`` keeps a set and one (subject, predicate) index, writes
+N-Triples with rdflib's own row writer, and turns into an rdflib ``Graph``
+when one is wanted.
+
+>>> from rdflib import Literal, URIRef
+>>> ts = TripleSet()
+>>> s, p = URIRef("https://example.org/a"), URIRef("https://example.org/label")
+>>> ts.add((s, p, Literal("甲")))
+>>> ts.add((s, p, Literal("甲")))
+>>> len(ts), (s, p, None) in ts, str(ts.value(s, p))
+(1, True, '甲')
+>>> ts.ntriples()
+'<https://example.org/a> <https://example.org/label> "甲" .\\n'
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from rdflib import Graph
+from rdflib.plugins.serializers.nt import _nt_row
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+
+
+class TripleSet:
+    """A set of ground triples with a (subject, predicate) → objects index."""
+
+    def __init__(self) -> None:
+        self._triples: set[Triple] = set()
+        self._objects: dict[tuple[Node, Node], list[Node]] = {}
+
+    def add(self, triple: Triple) -> None:
+        """Add a triple (again is a no-op)."""
+        if triple in self._triples:
+            return
+        self._triples.add(triple)
+        self._objects.setdefault((triple[0], triple[1]), []).append(triple[2])
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(self._triples)
+
+    def __contains__(self, pattern) -> bool:
+        """``(s, p, o) in ts``; ``o`` may be ``None`` for "any object"."""
+        s, p, o = pattern
+        if o is None:
+            return (s, p) in self._objects
+        return (s, p, o) in self._triples
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        """The first object added for ``subject`` and ``predicate``, or None."""
+        objects = self._objects.get((subject, predicate))
+        return objects[0] if objects else None
+
+    def ntriples(self) -> str:
+        """Sorted N-Triples, one triple a line: the same triples give the same bytes."""
+        return "".join(sorted(_nt_row(t) for t in self._triples))
+
+    def to_rdflib(self) -> Graph:
+        """The triples as an rdflib ``Graph`` with the project's prefixes bound."""
+        from plankg.graph.namespaces import bind_prefixes
+
+        graph = Graph()
+        bind_prefixes(graph)
+        for triple in self._triples:
+            graph.add(triple)
+        return graph

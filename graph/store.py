@@ -28,20 +28,20 @@ class GraphDirError(Exception):
     """A build directory that is missing or incomplete."""
 
 
-def sorted_ntriples(graph: Graph | TripleSet) -> str:
-    """Canonical N-Triples: one triple a line, sorted (the graph has no blank nodes)."""
+def sorted_ntriples(graph: Graph | TripleSet) -> bytes:
+    """Canonical UTF-8 N-Triples: one triple a line, sorted (the graph has no blank nodes)."""
     if isinstance(graph, TripleSet):
         return graph.ntriples()
-    lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    return "\n".join(sorted(set(line for line in lines if line.strip()))) + "\n"
+    lines = graph.serialize(format="nt", encoding="utf-8").splitlines()
+    return b"\n".join(sorted(set(line for line in lines if line.strip()))) + b"\n"
 
 
-def turtle_from_ntriples(nt: str) -> bytes:
+def turtle_from_ntriples(nt: bytes) -> bytes:
     """Turtle with the project's prefixes, serialised by Oxigraph (rdflib's
     Turtle writer takes over half of a large build's time)."""
     from plankg.graph.namespaces import PREFIXES
 
-    triples = pyoxigraph.parse(nt.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    triples = pyoxigraph.parse(nt, format=pyoxigraph.RdfFormat.N_TRIPLES)
     return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE,
                                 prefixes={k: str(v) for k, v in PREFIXES.items()})
 
@@ -58,7 +58,7 @@ def write_outputs(graph: Graph | TripleSet, manifest: dict, out_dir: str | Path)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         nt = sorted_ntriples(graph)
-        (tmp / GRAPH_NT).write_text(nt, encoding="utf-8")
+        (tmp / GRAPH_NT).write_bytes(nt)
         (tmp / GRAPH_TTL).write_bytes(turtle_from_ntriples(nt))
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         _replace_dir(tmp, out)

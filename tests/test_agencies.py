@@ -101,6 +101,7 @@ def test_corridor_agencies(built):
     assert ("沪昆通道", "湖南省交通运输厅", "lead") in rows
     assert ("长江通道", "湖南省交通运输厅", "lead") in rows
     assert ("厦渝通道", "湖南省发展和改革委员会", "lead") in rows
+    assert not [r for r in rows if "相关" in r[1] or "有关" in r[1]], "collective phrases are not agencies"
 
 
 def test_successions_and_lineage_workload(built):

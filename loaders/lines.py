@@ -20,7 +20,7 @@ _LINE_RE = re.compile(rf"[\u4e00-\u9fff]{{2,10}}?{_LINE_SUFFIX}(?![\u4e00-\u9fff
 # Words that end a name's prefix on the left: the name starts after them.
 _LEADING_WORDS_RE = re.compile(
     r".*(?:依托|加快|推进|建设|发挥|提高|完善|加强|以|和|及|与|或|为|等|在|的|是|将|把|沿线|全线|打通|构建|形成|推动|"
-    r"实施|启动|争取|积极|重点|主要|支持|规划|研究|联动|聚联|利用|现有|各类|承接)"
+    r"实施|启动|争取|积极|重点|主要|支持|规划|研究|联动|聚联|利用|现有|各类|承接|共建|共同|打造|融入|参与)"
 )
 # Prefixes that make a generic phrase, not a named line.
 GENERIC_PREFIXES = {

@@ -22,6 +22,7 @@ _SUFFIX_RE = re.compile(f"(?:{'|'.join(AXIS_SUFFIXES + LIST_ONLY_SUFFIXES)})(?!�
 _NAME_START_RE = re.compile(rf"[^、，。；：“”\"的以和及与\n]*$")
 _DIRECTION_RE = re.compile(r"[东西南北中]部")
 _LIST_FORM_RE = re.compile(rf"以(?P<nodes>[^以。；，]{{2,80}}?)为(?:节点|中心|核心)的(?P<name>[{HAN}（）]{{2,16}}?)$")
+_QUALIFIER_RE = re.compile(rf"(?<=[{HAN}]{{2}})(?:生态|绿色|开放)$")  # 汉江生态经济带 follows 汉江
 _GENERIC_CORES = {"经济", "联动", "重点", "城镇", "主要", "重要", "产业", "沿线", "综合", "绿色", "新型", "生态"}
 
 _RADIATE_RE = re.compile(r"辐射带动|辐射|带动|联动|对接|融入|加强与|联系")
@@ -202,11 +203,12 @@ def _axis_names(text: str, start: int, end: int):
 
 
 def _core(name: str, kind: str) -> str:
+    """What names the axis: 京广 of 京广城镇发展轴, 沪昆 of 南部（沪昆）发展带, 汉江 of 汉江生态经济带."""
     core = name[: -len(kind)]
     paren = re.search(r"（([^（）]+)）", core)
     if paren:
         return paren.group(1)
-    return _DIRECTION_RE.sub("", core)
+    return _QUALIFIER_RE.sub("", _DIRECTION_RE.sub("", core))
 
 
 def _is_axis_name(name: str, kind: str, places: PlaceGazetteer, corridors: CorridorTable) -> bool:
@@ -233,10 +235,15 @@ def _definitions(ctx: SpatialContext, corridors: CorridorTable) -> list[_Definit
             if lm and lm.end() == b and lm.start("name") <= a:
                 defs.append(_Definition(name, kind, a, b, lm.span("nodes"), "list"))
                 continue
-            if kind in LIST_ONLY_SUFFIXES or not _is_axis_name(name, kind, ctx.places, corridors):
+            if not _is_axis_name(name, kind, ctx.places, corridors):
                 continue
             before = text[a - 1] if a > p_start else "\n"
             after = text[b:b + 1]
+            heads_paragraph = a == p_start + len(para) - len(para.lstrip()) and after in "。："
+            if kind in LIST_ONLY_SUFFIXES and not (heads_paragraph and leading_words(name) == 0):
+                # 长江经济带 is mostly a national strategy (共建长江经济带。…); a belt of
+                # the plan's own structure heads its paragraph, named without a verb.
+                continue
             if before in "。；\n" and after in "。，：":
                 defs.append(_Definition(name, kind, a, b, (a, p_end), "sentence"))
             elif b <= first_sentence_end:

@@ -171,3 +171,15 @@ def test_axes_of_one_corridor_in_new_plans_share_it():
     c = extract_spatial(prepared_text("京广发展轴。以武汉、长沙为龙头。"))[1]
     assert a[0].corridor.value == b[0].corridor.value == "hukun"
     assert c[0].corridor.value != a[0].corridor.value
+
+
+def test_economic_belt_heading_its_paragraph_is_an_axis_but_a_national_strategy_is_not():
+    text = ("汉江生态经济带。以襄阳、十堰为中心，沿线丹江口市、老河口市等城市联动发展，辐射带动神农架林区。\n"
+            "共建长江经济带。依托长江黄金水道，加强与长三角协作。\n"
+            "全面融入长江经济带，对接成渝地区。\n")
+    axes = extract_spatial(prepared_text(text))[1]
+    assert [a.name for a in axes] == ["汉江生态经济带"]
+    belt = axes[0]
+    assert [name(c.value) for c in belt.nodes] == ["襄阳市", "十堰市", "丹江口市", "老河口市"]
+    assert [name(c.value) for c in belt.radiates] == ["神农架林区"]
+    assert belt.corridor.value == "local:汉江"

@@ -17,8 +17,11 @@ from plankg.loaders.prepared import PreparedDocument
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 _WS = r"[ \t\n]*"
 # Titles may be split over lines; nested titles use 〈〉 (or 《》 when quoted).
+# Headings often drop the 《》: 关于印发甲乙发展规划的通知 (``bare``).
 _NOTICE_RE = re.compile(
-    rf"(?P<issuer>[{HAN} 、]{{0,60}}?)[ \t]*关于印发{_WS}《(?P<title>[^《》]{{2,160}}?)》{_WS}的通知"
+    rf"(?P<issuer>[{HAN} 、]{{0,60}}?)[ \t]*关于印发{_WS}"
+    rf"(?:《(?P<title>[^《》]{{2,160}}?)》|(?P<bare>[{HAN}（）—\d]{{2,80}}?))"
+    rf"{_WS}的通知"
 )
 _DOCNO_RE = re.compile(
     rf"(?P<prefix>[{HAN}]{{1,10}})[ \t]*[〔\[［【（(](?P<year>(?:19|20)\d\d)[〕\]］】）)][ \t]*(?P<num>\d{{1,4}})[ \t]*号"
@@ -128,8 +131,9 @@ def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None 
     notice = _NOTICE_RE.search(text, 0, head_end + 200)
     issuer_names: list[tuple[str, int, int, str]] = []
     if notice:
-        raw_title = notice["title"]
-        facts.title = Claim(standalone_title(raw_title), doc.evidence(*notice.span("title"), "plan.title.notice"))
+        title_group = "title" if notice["title"] is not None else "bare"
+        raw_title = notice[title_group]
+        facts.title = Claim(standalone_title(raw_title), doc.evidence(*notice.span(title_group), "plan.title.notice"))
         issuer_text = notice["issuer"]
         i_start = notice.start("issuer")
         if not split_issuers(issuer_text):
@@ -142,7 +146,7 @@ def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None 
         issuers_joined = " ".join(n for n, *_ in issuer_names)
         facts.notice_title = Claim(
             f"{issuers_joined}关于印发《{_squash(raw_title)}》的通知",
-            doc.evidence(notice.start() if notice["issuer"].strip() else notice.start("title") - 5,
+            doc.evidence(notice.start() if notice["issuer"].strip() else notice.start() + notice.group(0).find("关于印发"),
                          notice.end(), "plan.notice_title.notice"),
         )
     else:

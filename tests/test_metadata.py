@@ -98,6 +98,18 @@ def test_new_plan_all_fields():
     assert cited["国务院关于某某经济带发展的指导意见"] == "国发〔2018〕9号"
 
 
+def test_notice_heading_without_title_marks():
+    text = ("湖北省人民政府关于印发鄂西北城市群发展规划的通知\n鄂政发〔2023〕15号\n各市、州人民政府：\n"
+            "现将《鄂西北城市群发展规划》印发给你们，请认真组织实施。\n湖北省人民政府\n2023年6月18日\n")
+    plan = extract_plan_facts(prepared_text(text))
+    assert plan.title.value == "鄂西北城市群发展规划"
+    assert plan.title.evidence.rule == "plan.title.notice"
+    assert plan.notice_title.value == "湖北省人民政府关于印发《鄂西北城市群发展规划》的通知"
+    assert plan.notice_title.evidence.text == "湖北省人民政府关于印发鄂西北城市群发展规划的通知"
+    assert names(c.value for c in plan.issuers) == ["湖北省人民政府"]
+    assert (plan.date.value, plan.doc_no.value) == ("2023-06-18", "鄂政发〔2023〕15号")
+
+
 def test_inline_signature_and_joint_issuers():
     text = ("中共某某市委 某某市人民政府关于印发《某某市城乡融合发展规划》的通知某发〔2021〕3号各区县："
             "现印发给你们。中共某某市委某某市人民政府2021年5月6日（此件公开发布）某某市城乡融合发展规划")

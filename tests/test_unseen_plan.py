@@ -1,7 +1,8 @@
-"""End to end on a plan written for this test: another province (Jiangxi), a
-GB18030 HTML scrape with navigation and footer, place short forms, an agency
-parenthetical with abbreviations, projects and a prose target. Nothing of it is
-in the sample corpus or in code; only gazetteers and rules can get it right."""
+"""End to end on plans written for these tests: a Jiangxi plan as a GB18030
+HTML scrape with navigation and footer, and a Guangdong plan in traditional
+characters encoded as Big5 with a tab-separated annex. Place short forms,
+agency abbreviations of another province, projects and prose targets: nothing
+of it is in the sample corpus or in code; only gazetteers and rules can get it right."""
 from __future__ import annotations
 
 import pytest
@@ -75,3 +76,52 @@ def test_projects_and_target(unseen):
 def test_web_noise_is_not_in_the_graph(unseen):
     text = (unseen / "graph.nt").read_text("utf-8")
     assert "互动交流" not in text and "分享到" not in text
+
+
+TRADITIONAL = """廣東省人民政府關於印發《粵北生態發展區協調發展實施方案》的通知
+粵府〔2021〕33號
+各地級以上市人民政府，省政府各部門：
+現將《粵北生態發展區協調發展實施方案》印發給你們，請認真組織實施。
+廣東省人民政府
+2021年9月8日
+
+粵北生態發展區協調發展實施方案
+
+為貫徹落實《廣東省國土空間規劃（2021—2035年）》，制定本方案。
+到2025年，森林覆蓋率穩定在58%以上。
+京廣發展軸。以韶關、清遠為節點，依託京廣高鐵和京港澳高速，推動沿線城鎮集聚發展。
+（一）完善交通網絡。加快韶關丹霞機場改擴建，推進贛深高鐵建設（省發展改革委牽頭，省交通運輸廳、韶關市人民政府等按職責分工負責）。
+
+附件：重點任務分工表
+序號	主要任務	牽頭單位	配合單位
+1	推進韶關丹霞機場改擴建	省交通運輸廳	省發展改革委、韶關市人民政府
+2	建設南嶺國家公園	省林業局	省生態環境廳、省自然資源廳
+"""
+GD_PLAN = "粤北生态发展区协调发展实施方案"
+
+
+@pytest.fixture(scope="module")
+def traditional(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("big5")
+    (folder / "yuebei.txt").write_bytes(TRADITIONAL.encode("big5"))
+    out = folder / "out"
+    assert plankg.build([folder], out=out).plans == 1
+    return out
+
+
+def test_traditional_big5_plan_end_to_end(traditional):
+    assert rows("plans", traditional) == [
+        (GD_PLAN, f"广东省人民政府关于印发《{GD_PLAN}》的通知", "广东省人民政府", "2021-09-08", "粤府〔2021〕33号")]
+    assert rows("plan-references", traditional) == [(GD_PLAN, "implements", "广东省国土空间规划（2021—2035年）")]
+    assert {r[3] for r in rows("axis-nodes", traditional)} == {"韶关市", "清远市"}
+    assert [r[1:5] for r in rows("indicators", traditional)] == [("森林覆盖率", "2025", "≥58", "%")]
+    assert {p for p, _, _ in rows("project-plans", traditional)} >= {"韶关丹霞机场", "赣深高铁", "京广高铁"}
+
+
+def test_traditional_annex_and_parenthetical(traditional):
+    assigned = {(no, agency, role) for _, no, _, agency, role in rows("task-agencies", traditional)}
+    assert assigned == {
+        ("P1", "广东省发展和改革委员会", "lead"), ("P1", "广东省交通运输厅", "support"), ("P1", "韶关市人民政府", "support"),
+        ("1", "广东省交通运输厅", "lead"), ("1", "广东省发展和改革委员会", "support"), ("1", "韶关市人民政府", "support"),
+        ("2", "广东省林业局", "lead"), ("2", "广东省生态环境厅", "support"), ("2", "广东省自然资源厅", "support"),
+    }

@@ -32,7 +32,8 @@ _CATEGORY_RE = re.compile(r"^[一二三四五六七八九十]+、")
 _MAIN_RE = re.compile(r"^（[一二三四五六七八九十]+）")
 _PAREN_RE = re.compile(r"（(?P<body>[^（）]{2,300}?(?:牵头|负责|参与|配合)[^（）]{0,300}?)）")
 _HEADING_RE = re.compile(r"（[一二三四五六七八九十]+）|(?<![\d.])\d{1,2}、|[一二三四五六七八九十]+、")
-_ENUM_RE = re.compile(r"(?P<agencies>[^，。；：\n]{4,200}?)等部门牵头负责(?P<domains>[^。；]{2,200}?)等(?P<tail>[^。；，、]{0,20}?工作)")
+_ENUM_RE = re.compile(r"(?P<agencies>[^，。；：\n]{4,200}?)等(?:部门|单位)(?:分别|各自)?(?:牵头)?负责"
+                      r"(?P<domains>[^。；]{2,200}?)等(?P<tail>[^。；，、]{0,20}?工作)")
 _RESPONSIBLE_RE = re.compile(r"(?P<subject>[^，。；：\n]{2,60}?)(?:是|作为)(?P<what>[^，。；]{0,60}?)的?责任主体")
 _COORDINATE_RE = re.compile(r"(?P<subject>[^，。；：“”《》\n]{2,30}?)要(?:加强|负责)(?P<what>[^。；]{0,60}?)综合协调")
 

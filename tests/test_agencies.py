@@ -202,3 +202,10 @@ def test_parentheticals_with_unlisted_agencies():
         ("P3", "湖南省应急管理厅", "lead"), ("P3", "各市州政府", "support"),
     }
     assert tasks[1].joint and not tasks[0].joint
+
+
+def test_enumeration_with_each_taking_its_own_domain():
+    text = "省发展改革委、省交通运输厅、省生态环境厅等部门分别牵头负责产业协同、交通互联、生态共保等工作。"
+    tasks = extract_tasks(prepared_text(text), "340000")
+    assert [(t.text, [label(r.key) for r in t.lead]) for t in tasks] == [
+        ("产业协同工作", ["安徽省发展和改革委员会"]), ("交通互联工作", ["安徽省交通运输厅"]), ("生态共保工作", ["安徽省生态环境厅"])]

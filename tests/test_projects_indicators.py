@@ -105,6 +105,14 @@ def test_unseen_projects_and_sections():
             ("湘桂运河", "waterway", None), ("洞口抽水蓄能电站", "power.pumped-storage", None)} <= got
 
 
+def test_unseen_power_and_logistics_projects_but_not_hub_types():
+    text = ("推进赣州至湘南特高压直流输电工程、宁远核电站前期工作，建设衡阳国家物流枢纽和永州国际陆港。"
+            "布局一批陆港型物流枢纽和空港型物流枢纽，共建国家物流枢纽。")
+    got = {(p.name, p.kind) for p in extract_projects(prepared_text(text))}
+    assert got == {("赣州至湘南特高压直流输电工程", "power.uhv"), ("宁远核电站", "power.nuclear"),
+                   ("衡阳国家物流枢纽", "logistics.hub"), ("永州国际陆港", "logistics.dry-port")}
+
+
 def test_unseen_names_resolve_by_endpoints():
     a = extract_projects(prepared_text("推进张家界至吉首至怀化高速铁路建设。"))
     b = extract_projects(prepared_text("加快张吉怀高铁建设。"))

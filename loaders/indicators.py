@@ -34,11 +34,15 @@ _NONE_RE = re.compile(r"^[—\-–/]+$")
 _YEAR_CELL_RE = re.compile(r"^(\d{4})年?$")
 _UNIT_IN_NAME_RE = re.compile(r"（([^（）]{1,10})）$")
 _VERBS = ("达到", "达", "超过", "突破", "提高到", "提升到", "增加到", "增长到", "保持在", "控制在", "稳定在",
+          "提高至", "提升至", "增加至", "下降到", "降低到", "减少到", "降到", "降至", "下降至",
           "不低于", "低于", "高于", "不超过", "下降", "降低", "减少", "增长", "提高")
 _VERB_CMP = {"超过": ">", "突破": ">", "高于": ">", "低于": "<", "不低于": "≥", "不超过": "≤"}
 _QUAL_CMP = {"以上": "≥", "以下": "≤", "以内": "≤", "左右": "≈"}
-_UNITS = ("公里/平方公里", "ug/m3", "μg/m3", "微克/立方米", "平方米", "平方公里", "公顷", "千瓦", "美元", "%", "元",
-          "人", "个", "条", "年", "岁", "吨", "家", "所", "座", "次", "辆")
+_UNITS = ("公里/平方公里", "ug/m3", "μg/m3", "微克/立方米", "立方米", "平方米", "平方公里", "公里", "千米", "公顷", "亩",
+          "千瓦时", "千瓦", "标箱", "美元", "%", "元", "人", "户", "个", "条", "项", "年", "岁", "小时", "分钟", "吨",
+          "家", "所", "座", "次", "辆", "张")
+# Where a target is stated for: not part of the indicator's name (全省研发经费投入强度).
+_SCOPE_PREFIX_RE = re.compile(r"^(?:全省|全市|全区|全州|全国|全域|区域|城市群|都市圈)(?=..)")
 _PROSE_RE = re.compile(
     rf"^(?P<ind>.*?)(?:较(?P<by>\d{{4}})年)?(?P<verb>{'|'.join(sorted(_VERBS, key=len, reverse=True))})?(?P<approx>约)?"
     rf"(?P<num>\d+(?:\.\d+)?)(?P<mag>万亿|亿|万)?(?P<unit>{'|'.join(re.escape(u) for u in _UNITS)})?(?P<qual>以上|以下|左右|以内)?$"
@@ -218,7 +222,7 @@ def prose_targets(doc: PreparedDocument) -> list[TargetFact]:
             m = _PROSE_RE.match(clause)
             if not m or not (m["verb"] or m["unit"] or m["qual"]):
                 continue
-            ind = m["ind"][leading_words(m["ind"]):] if m["ind"] else ""
+            ind = _SCOPE_PREFIX_RE.sub("", m["ind"][leading_words(m["ind"]):]) if m["ind"] else ""
             verb = m["verb"] or ""
             if not ind or ind.startswith(("年均", "占")):
                 ind = subject + ind

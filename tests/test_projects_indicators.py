@@ -156,3 +156,11 @@ def test_unseen_indicator_table_and_prose():
         ["单位地区生产总值能耗降低", 2030, "≥8", "%", 2025, None, 8.0],
         ["新建5G基站", 2030, "1.2", "万个", None, None, 12000.0],
     ]
+
+
+def test_prose_targets_with_scope_words_levels_and_more_units():
+    text = ("到2030年，全省研发经费投入强度达到3.1%，细颗粒物（PM2.5）平均浓度下降到30微克/立方米以下，"
+            "高速公路通车里程达到9000公里，集装箱吞吐量达到120万标箱。")
+    got = {(t.indicator, t.value, t.unit, t.comparator, t.year) for t in extract_indicators(prepared_text(text))}
+    assert got == {("研发经费投入强度", 3.1, "%", None, 2030), ("细颗粒物（PM2.5）平均浓度", 30.0, "微克/立方米", "≤", 2030),
+                   ("高速公路通车里程", 9000.0, "公里", None, 2030), ("集装箱吞吐量", 120.0, "万标箱", None, 2030)}

@@ -1,9 +1,10 @@
 """The agency gazetteer: official names, abbreviations, issuing-province scope,
 successions, and tolerant matching.
 
-Three data files make it: ``department_types.csv`` (the standard departments
-every province has, before and after the 2018 reform), ``agencies.csv``
-(national bodies, party committees, vertically managed bureaus, groups) and
+Four data files make it: ``department_types.csv`` (the standard departments
+every province has, before and after the 2018 reform), ``party_bodies.csv``
+(each province's party committee and its working bodies), ``agencies.csv``
+(national bodies, vertically managed bureaus, groups) and
 ``agency_changes.csv`` (renames and mergers). City and county governments
 come from the place gazetteer.
 
@@ -42,6 +43,7 @@ _AGENCY_PATTERN_RE = re.compile(
     r"^(?:省|市|县|[\u4e00-\u9fff]{2,9}?(?:省|市|县|自治区))[\u4e00-\u9fff]{1,16}?"
     r"(?:厅|局|委员会|委|办公室|办|室|管委会|集团|公司|中心|海关|支行|分行|分局|银行|研究院|协会|人民政府|政府)$"
     r"|^[\u4e00-\u9fff]{2,6}海关$|^[\u4e00-\u9fff]{1,8}[市县区州](?:人民)?政府$"
+    r"|^(?:中国|国家|国网|中)[\u4e00-\u9fff]{2,20}?(?:集团有限公司|有限责任公司|股份有限公司|有限公司|集团公司|集团)$"
 )
 FUZZY_MIN_LENGTH = 4  # names shorter than this must match exactly
 
@@ -123,6 +125,24 @@ def _province_agencies() -> list[Agency]:
     return out
 
 
+def _party_agencies() -> list[Agency]:
+    """Each province's party committee and its working bodies (``party_bodies.csv``)."""
+    out = []
+    for t in read_data_csv("party_bodies.csv"):
+        abbreviations = [a for a in t["abbreviations"].split("|") if a] or [""]
+        for code, (pname, pshort, prefix, relative) in PROVINCES.items():
+            committee = "自治区党委" if relative == "自治区" else f"{relative}委"
+            name = f"中共{pname}委{t['suffix']}" if t["suffix"] else f"中国共产党{pname}委员会"
+            aliases = {f"{committee}{a}" for a in abbreviations} | {f"中共{pname}委{a}" for a in abbreviations}
+            aliases |= {f"{pname}委{a}" for a in abbreviations}
+            if relative == "省":
+                aliases |= {f"中共{pshort}省委{a}" for a in abbreviations}
+            if t["suffix"]:
+                aliases.add(f"中国共产党{pname}委员会{t['suffix']}")
+            out.append(Agency(f"{prefix}-{t['type']}", name, code, t["kind"], tuple(sorted(aliases - {name}))))
+    return out
+
+
 def _government_agencies() -> list[Agency]:
     from plankg.loaders.places import PlaceGazetteer, short_form
 
@@ -163,7 +183,7 @@ class AgencyGazetteer:
             for r in read_data_csv("agencies.csv")
         ]
         changes = [Succession(r["old"], r["new"], int(r["year"]), r["kind"]) for r in read_data_csv("agency_changes.csv")]
-        return cls(listed + _province_agencies() + _government_agencies(), changes)
+        return cls(listed + _province_agencies() + _party_agencies() + _government_agencies(), changes)
 
     def resolve(self, name: str, province: str | None = None) -> Agency | None:
         """The listed agency a name denotes in a document of ``province`` (None: national)."""

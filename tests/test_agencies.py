@@ -209,3 +209,17 @@ def test_enumeration_with_each_taking_its_own_domain():
     tasks = extract_tasks(prepared_text(text), "340000")
     assert [(t.text, [label(r.key) for r in t.lead]) for t in tasks] == [
         ("产业协同工作", ["安徽省发展和改革委员会"]), ("交通互联工作", ["安徽省交通运输厅"]), ("生态共保工作", ["安徽省生态环境厅"])]
+
+
+def test_party_bodies_of_every_province_and_national_enterprises():
+    text = ("推进数字政府建设。（省委网信办、省发改委牵头，中国铁路武汉局集团有限公司、国网湖北省电力公司、"
+            "各市州人民政府等按职责分工负责）")
+    tasks = extract_tasks(prepared_text(text), "420000")
+    assert roles(tasks) == {
+        ("P1", "中共湖北省委网络安全和信息化委员会办公室", "lead"), ("P1", "湖北省发展和改革委员会", "lead"),
+        ("P1", "中国铁路武汉局集团有限公司", "support"), ("P1", "国网湖北省电力公司", "support"),
+        ("P1", "各市州人民政府", "support"),
+    }
+    assert AGENCIES.resolve("自治区党委", "450000").name == "中国共产党广西壮族自治区委员会"
+    assert AGENCIES.resolve("市委", "500000").name == "中国共产党重庆市委员会"
+    assert AGENCIES.resolve("省委", "450000") is None

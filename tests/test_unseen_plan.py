@@ -30,14 +30,18 @@ PAGE = """<html><head><meta charset="gb18030"><title>江西省人民政府门户
 PLAN = "赣中城镇协同发展规划（2024—2030年）"
 
 
+def build_one(tmp_path_factory, filename: str, data: bytes):
+    """Build a folder holding one plan file; it must read cleanly and hold one plan."""
+    folder = tmp_path_factory.mktemp("unseen")
+    (folder / filename).write_bytes(data)
+    result = plankg.build([folder], out=folder / "out")
+    assert result.errors == [] and result.plans == 1
+    return result.out
+
+
 @pytest.fixture(scope="module")
 def unseen(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("unseen")
-    (folder / "ganzhong.html").write_bytes(PAGE.encode("gb18030"))
-    out = folder / "out"
-    result = plankg.build([folder], out=out)
-    assert result.errors == [] and result.plans == 1
-    return out
+    return build_one(tmp_path_factory, "ganzhong.html", PAGE.encode("gb18030"))
 
 
 def rows(name, out):
@@ -102,11 +106,7 @@ GD_PLAN = "粤北生态发展区协调发展实施方案"
 
 @pytest.fixture(scope="module")
 def traditional(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("big5")
-    (folder / "yuebei.txt").write_bytes(TRADITIONAL.encode("big5"))
-    out = folder / "out"
-    assert plankg.build([folder], out=out).plans == 1
-    return out
+    return build_one(tmp_path_factory, "yuebei.txt", TRADITIONAL.encode("big5"))
 
 
 def test_traditional_big5_plan_end_to_end(traditional):

@@ -206,9 +206,11 @@ class AgencyGazetteer:
         if patterns and _COLLECTIVE_RE.search(name):
             return Resolution(Agency(f"collective:{province or ''}:{name}", name, province, "collective", listed=False), "collective")
         if fuzzy and len(name) >= FUZZY_MIN_LENGTH:
-            candidates = {k for form, k in self._absolute.items() if edit_distance_at_most_one(name, form)}
+            # The first character says the level (省…, 市…, 国家…): a typo never changes it.
+            candidates = {k for form, k in self._absolute.items()
+                          if form[0] == name[0] and edit_distance_at_most_one(name, form)}
             candidates |= {k for (prov, form), k in self._relative.items()
-                           if prov == province and edit_distance_at_most_one(name, form)}
+                           if prov == province and form[0] == name[0] and edit_distance_at_most_one(name, form)}
             if len(candidates) == 1:
                 return Resolution(self.agencies[candidates.pop()], "fuzzy")
         if patterns and _AGENCY_PATTERN_RE.search(name):

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from plankg.facts import CorpusFacts, DocumentFacts
-from plankg.loaders.agencies import AgencyGazetteer
+from plankg.loaders.agencies import PROVINCE_NAMES, AgencyGazetteer
 from plankg.loaders.metadata import extract_plan_facts
 from plankg.loaders.places import PlaceGazetteer
 from plankg.loaders.spatial import extract_spatial
@@ -30,11 +30,16 @@ def extract_document(doc: PreparedDocument, gazetteer: AgencyGazetteer, places: 
 
 
 def plan_province(plan, gazetteer: AgencyGazetteer) -> str | None:
-    """The province whose abbreviations (省发改委) a plan's text uses: its issuer's."""
+    """The province whose abbreviations (省发改委) a plan's text uses: its issuer's,
+    else the province its title opens with (湖南省…实施方案)."""
     for claim in plan.issuers:
         agency = gazetteer.agencies.get(claim.value)
         if agency and agency.province:
             return agency.province[:2] + "0000"
+    title = plan.title.value if plan.title else ""
+    for code, name in PROVINCE_NAMES.items():
+        if title.startswith(name):
+            return code
     return None
 
 

@@ -133,6 +133,20 @@ def test_abbreviations_resolve_against_issuing_province(written, province, offic
 def test_fuzzy_match_has_a_threshold():
     assert AGENCIES.resolve_tolerant("省交通运厅", "430000").agency.name == "湖南省交通运输厅"
     assert AGENCIES.resolve_tolerant("省财厅", "430000") is None or AGENCIES.resolve_tolerant("省财厅", "430000").how != "fuzzy"
+    # An added 省 is not a typo: without a province, 省发展改革委 is not the national commission.
+    found = AGENCIES.resolve_tolerant("省发展改革委", None)
+    assert found.how == "pattern" and found.agency.name == "省发展改革委"
+
+
+def test_plan_without_issuer_takes_its_province_from_the_title(tmp_path):
+    import plankg
+
+    (tmp_path / "plan.txt").write_text(
+        "湖南省推进湘赣边区域合作实施方案\n推动湘赣边红色旅游协同发展。\n（省文化和旅游厅牵头负责，省发展改革委参与）\n",
+        encoding="utf-8")
+    built = plankg.build([tmp_path / "plan.txt"], out=tmp_path / "out").out
+    rows = {(agency, role) for *_, agency, role in plankg.query("task-agencies", graph_dir=built).rows}
+    assert rows == {("湖南省文化和旅游厅", "lead"), ("湖南省发展和改革委员会", "support")}
 
 
 # ---- new text written for these tests (not from the corpus) ---------------------

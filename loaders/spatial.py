@@ -239,7 +239,7 @@ def _definitions(ctx: SpatialContext, corridors: CorridorTable) -> list[_Definit
                 continue
             before = text[a - 1] if a > p_start else "\n"
             after = text[b:b + 1]
-            heads_paragraph = a == p_start + len(para) - len(para.lstrip()) and after in "。："
+            heads_paragraph = a == p_start + len(para) - len(para.lstrip()) and after != "" and after in "。："
             if kind in LIST_ONLY_SUFFIXES and not (heads_paragraph and leading_words(name) == 0):
                 # 长江经济带 is mostly a national strategy (共建长江经济带。…); a belt of
                 # the plan's own structure heads its paragraph, named without a verb.

@@ -1,7 +1,8 @@
 """Indicators and targets, from indicator tables and from prose.
 
-Tables: a header with an 指标 column and year columns (基期年, 目标年), rows of
-category / indicator (unit in brackets) / values, notes below (…为2013年数据
+Tables: a header with an 指标 column, an optional 单位 column, year columns
+(基期年, 目标年) and optional 属性/备注 columns; rows of category / indicator
+(unit in brackets or in its column) / values / 预期性 or 约束性, notes below (…为2013年数据
 moves a baseline year; [ ] marks cumulative values). Prose: in a paragraph
 that sets a year (到2025年，…), clauses such as 城镇化率达到80%, 人均GDP达到
 16.5万元, 单位GDP能耗较2019年下降10%以上.
@@ -47,6 +48,9 @@ _PROSE_RE = re.compile(
     rf"^(?P<ind>.*?)(?:较(?P<by>\d{{4}})年)?(?P<verb>{'|'.join(sorted(_VERBS, key=len, reverse=True))})?(?P<approx>约)?"
     rf"(?P<num>\d+(?:\.\d+)?)(?P<mag>万亿|亿|万)?(?P<unit>{'|'.join(re.escape(u) for u in _UNITS)})?(?P<qual>以上|以下|左右|以内)?$"
 )
+_UNIT_HEADERS = ("单位", "计量单位")
+_TRAILING_HEADERS = ("属性", "指标属性", "备注")
+_ATTRIBUTE_RE = re.compile(r"预期性|约束性|[—\-–/]+")
 _TARGET_YEAR_RE = re.compile(r"到(\d{4})年")
 _NOTE_YEAR_RE = re.compile(r"(?P<name>[^，。；、\d]{2,30}?)为(?P<year>\d{4})年数据")
 
@@ -131,17 +135,23 @@ def table_targets(doc: PreparedDocument) -> list[TargetFact]:
             continue
         years = []
         j = i + 1
+        unit_column = j < len(found) and found[j][0] in _UNIT_HEADERS
+        j += unit_column
         while j < len(found) and _YEAR_CELL_RE.match(found[j][0]):
             years.append(int(_YEAR_CELL_RE.match(found[j][0]).group(1)))
             j += 1
         if not years:
             i += 1
             continue
-        i = _read_table(doc, found, j, years, out)
+        trailing = 0
+        while j < len(found) and found[j][0] in _TRAILING_HEADERS:
+            trailing, j = trailing + 1, j + 1
+        i = _read_table(doc, found, j, years, out, unit_column, trailing)
     return out
 
 
-def _read_table(doc, found, j, years, out) -> int:
+def _read_table(doc, found, j, years, out, unit_column: bool = False, trailing: int = 0) -> int:
+    """Rows from ``found[j]`` on: name, [unit], one value per year, [trailing cells such as 属性]."""
     text = doc.text
     category_parts: list[str] = []
     category = None
@@ -150,15 +160,22 @@ def _read_table(doc, found, j, years, out) -> int:
         cell, a, b, _ = found[j]
         if cell.startswith(("注", "附件", "说明")):
             break
-        values = []
+        unit = None
         k = j + 1
+        if unit_column and k < len(found) and parse_value(found[k][0]) is None and len(found[k][0]) <= 8:
+            unit = found[k][0]
+            k += 1
+        values = []
         while k < len(found) and len(values) < len(years) and parse_value(found[k][0]) is not None:
             values.append(found[k])
             k += 1
         if len(values) == len(years) and parse_value(cell) is None:
             if category_parts:
                 category, category_parts = "".join(category_parts), []
-            rows.append(_row(doc, cell, a, values, years, category))
+            rows.append(_row(doc, cell, a, values, years, category, unit))
+            for _ in range(trailing):  # 预期性 / 约束性 / — under 属性
+                if k < len(found) and (found[k][3] == values[-1][3] or _ATTRIBUTE_RE.fullmatch(found[k][0])):
+                    k += 1
             j = k
         elif parse_value(cell) is None and len(cell) <= 8:
             category_parts.append(cell)
@@ -170,9 +187,9 @@ def _read_table(doc, found, j, years, out) -> int:
     return j
 
 
-def _row(doc, name, start, values, years, category) -> TargetFact:
+def _row(doc, name, start, values, years, category, unit: str | None = None) -> TargetFact:
     unit_m = _UNIT_IN_NAME_RE.search(name)
-    unit = unit_m.group(1) if unit_m else None
+    unit = unit_m.group(1) if unit_m else (unit if unit and not _NONE_RE.match(unit) else None)
     base_cmp, base_num, base_text, _ = parse_value(values[0][0])
     cmp, num, value_text, cumulative = parse_value(values[-1][0])
     end = values[-1][2]

@@ -164,3 +164,17 @@ def test_prose_targets_with_scope_words_levels_and_more_units():
     got = {(t.indicator, t.value, t.unit, t.comparator, t.year) for t in extract_indicators(prepared_text(text))}
     assert got == {("研发经费投入强度", 3.1, "%", None, 2030), ("细颗粒物（PM2.5）平均浓度", 30.0, "微克/立方米", "≤", 2030),
                    ("高速公路通车里程", 9000.0, "公里", None, 2030), ("集装箱吞吐量", 120.0, "万标箱", None, 2030)}
+
+
+def test_indicator_table_with_unit_and_attribute_columns():
+    text = ("专栏1 主要发展指标\n| 类别 | 指标 | 单位 | 2020年 | 2025年 | 属性 |\n| --- | --- | --- | --- | --- | --- |\n"
+            "| 经济发展 | 地区生产总值 | 亿元 | 8500 | 12000 | 预期性 |\n| | 常住人口城镇化率 | % | 58.7 | 65 | 预期性 |\n"
+            "| 绿色生态 | 森林覆盖率 | % | 60.1 | ≥61 | 约束性 |\n| | 单位地区生产总值能耗降低 | % | — | [13.5] | 约束性 |\n")
+    got = [(t.indicator, t.value_text, t.base_value, t.unit, t.year, t.baseline_year, t.baseline_text, t.cumulative, t.category)
+           for t in extract_indicators(prepared_text(text))]
+    assert got == [
+        ("地区生产总值", "12000", 1.2e12, "亿元", 2025, 2020, "8500", False, "经济发展"),
+        ("常住人口城镇化率", "65", 65.0, "%", 2025, 2020, "58.7", False, "经济发展"),
+        ("森林覆盖率", "≥61", 61.0, "%", 2025, 2020, "60.1", False, "绿色生态"),
+        ("单位地区生产总值能耗降低", "[13.5]", 13.5, "%", 2025, None, None, True, "绿色生态"),
+    ]

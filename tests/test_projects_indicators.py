@@ -178,3 +178,9 @@ def test_indicator_table_with_unit_and_attribute_columns():
         ("森林覆盖率", "≥61", 61.0, "%", 2025, 2020, "60.1", False, "绿色生态"),
         ("单位地区生产总值能耗降低", "[13.5]", 13.5, "%", 2025, None, None, True, "绿色生态"),
     ]
+
+
+def test_indicator_table_year_headers_with_words():
+    text = "指标\t2020年（基期）\t2025年目标值\n研发经费投入强度（%）\t2.5\t3.2\n"
+    got = [(t.indicator, t.value_text, t.year, t.baseline_year) for t in extract_indicators(prepared_text(text))]
+    assert got == [("研发经费投入强度", "3.2", 2025, 2020)]

@@ -40,6 +40,8 @@ _ASCII_PUNCT_RE = re.compile(r"(?<![0-9A-Za-z])[,:;!?]|[,:;!?](?![0-9A-Za-z/])")
 _HTML_DROP_RE = re.compile(r"(?is)<(script|style|head|nav|footer|noscript)\b.*?</\1\s*>|<!--.*?-->")
 _HTML_BLOCK_RE = re.compile(r"(?i)</?(p|div|br|li|ul|ol|tr|table|h[1-6]|section|article|header|td|th)\b[^>]*>")
 _HTML_TAG_RE = re.compile(r"<[^>]{0,2000}>")
+_HTML_CELL_RE = re.compile(r"(?is)<t[dh]\b[^>]*>(.*?)</t[dh]\s*>")
+_HTML_INNER_BREAK_RE = re.compile(r"(?i)</?(?:br|p|div)\b[^>]*>\s*")
 _HTML_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _MD_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
@@ -49,6 +51,9 @@ _MD_EMPHASIS_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
 
 def _html_to_text(t: MappedText) -> MappedText:
     t = t.remove(_HTML_DROP_RE)
+    # A line break inside a table cell (省交通运输厅、<br/>永州市人民政府) does not end the cell.
+    t = t.delete([(b.start() + c.start(1), b.end() + c.start(1))
+                  for c in _HTML_CELL_RE.finditer(t.text) for b in _HTML_INNER_BREAK_RE.finditer(c.group(1))])
     t = t.sub(_HTML_BLOCK_RE, lambda m: [("\n", m.start(), m.end())])
     t = t.remove(_HTML_TAG_RE)
 

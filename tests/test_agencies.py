@@ -237,3 +237,19 @@ def test_party_bodies_of_every_province_and_national_enterprises():
     assert AGENCIES.resolve("自治区党委", "450000").name == "中国共产党广西壮族自治区委员会"
     assert AGENCIES.resolve("市委", "500000").name == "中国共产党重庆市委员会"
     assert AGENCIES.resolve("省委", "450000") is None
+
+
+def test_html_annex_with_header_cells_rowspan_and_line_breaks_in_cells(tmp_path):
+    import plankg
+
+    (tmp_path / "list.html").write_text(
+        "<html><body><h1>湖南省推进湘粤合作重点任务清单</h1><table><thead><tr><th>类别</th><th>序号</th><th>重点任务</th>"
+        "<th>牵头单位</th><th>配合单位</th></tr></thead><tbody>"
+        "<tr><td rowspan=\"2\">一、交通互联</td><td>1</td><td>推进广清永高铁前期工作</td><td>省发展改革委</td>"
+        "<td>省交通运输厅、<br/>永州市人民政府</td></tr>"
+        "<tr><td>2</td><td>加快厦蓉高速扩容</td><td>省交通运输厅</td><td></td></tr>"
+        "</tbody></table></body></html>", encoding="utf-8")
+    built = plankg.build([tmp_path / "list.html"], out=tmp_path / "out").out
+    rows = {(no, agency, role) for _, no, _, agency, role in plankg.query("task-agencies", graph_dir=built).rows}
+    assert rows == {("1", "湖南省发展和改革委员会", "lead"), ("1", "湖南省交通运输厅", "support"),
+                    ("1", "永州市人民政府", "support"), ("2", "湖南省交通运输厅", "lead")}

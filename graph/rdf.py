@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from plankg.facts import CorpusFacts, DocumentFacts, Evidence
@@ -42,8 +42,8 @@ def date_literal(iso: str) -> Literal:
 class GraphBuilder:
     """Accumulates facts into one set of triples (``graph``); pass it to the next stage."""
 
-    def __init__(self, graph: TripleSet | Graph | None = None, gazetteer: AgencyGazetteer | None = None):
-        self.graph = graph if graph is not None else TripleSet()
+    def __init__(self, gazetteer: AgencyGazetteer | None = None):
+        self.graph = TripleSet()
         self.gazetteer = gazetteer or AgencyGazetteer.load()
         self._agencies: set[URIRef] = set()
 

@@ -16,6 +16,8 @@ when one is wanted.
 (1, True, '甲')
 >>> ts.ntriples().decode("utf-8")
 '<https://example.org/a> <https://example.org/label> "甲" .\\n'
+>>> len(ts.to_rdflib())
+1
 """
 from __future__ import annotations
 

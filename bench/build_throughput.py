@@ -48,22 +48,27 @@ def measure(paths: list[Path], out: Path) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def corpus_arguments(description: str, argv: list[str] | None) -> tuple[Path, int]:
+    """``--corpus DIR`` (default: the sample corpus) and ``--copies N`` of a benchmark."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--corpus", type=Path, default=None)
     args = parser.parse_args(argv)
-    corpus = args.corpus or plankg.default_corpus()
+    return args.corpus or plankg.default_corpus(), args.copies
+
+
+def main(argv: list[str] | None = None) -> int:
+    corpus, copies = corpus_arguments(__doc__.splitlines()[0], argv)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         plankg.build([corpus], out=tmp / "warmup")  # imports, OpenCC dictionaries
         small = measure([corpus], tmp / "small")
-        big_corpus = generate(corpus, args.copies, tmp / "big-in")
+        big_corpus = generate(corpus, copies, tmp / "big-in")
         big = measure([big_corpus], tmp / "big")
         shutil.rmtree(big_corpus)
     report = {
         "sample": small,
-        f"generated_x{args.copies}": big,
+        f"generated_x{copies}": big,
         "per_document_cost_ratio_big_vs_sample": round(
             (big["seconds"] / big["documents"]) / (small["seconds"] / small["documents"]), 2),
     }

@@ -9,7 +9,6 @@ load (near 1.0 means the load scales linearly).
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "neo4j_server"))
 sys.path.insert(0, str(HERE))
 
-from build_throughput import generate, write_report  # noqa: E402
+from build_throughput import corpus_arguments, generate, write_report  # noqa: E402
 from server import Neo4jServer  # noqa: E402
 
 
@@ -40,15 +39,11 @@ def measure(server: Neo4jServer, graph_dir: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=100)
-    parser.add_argument("--corpus", type=Path, default=None)
-    args = parser.parse_args(argv)
-    corpus = args.corpus or plankg.default_corpus()
+    corpus, copies = corpus_arguments(__doc__.splitlines()[0], argv)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         plankg.build([corpus], out=tmp / "small")
-        plankg.build([generate(corpus, args.copies, tmp / "big-in")], out=tmp / "big")
+        plankg.build([generate(corpus, copies, tmp / "big-in")], out=tmp / "big")
         server = Neo4jServer(tmp / "db").start()
         try:
             measure(server, tmp / "small")  # warm-up: constraint creation, query planning, JIT
@@ -59,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     items = lambda r: r["nodes"] + r["relationships"]  # noqa: E731
     report = {
         "sample": small,
-        f"generated_x{args.copies}": big,
+        f"generated_x{copies}": big,
         "per_item_cost_ratio_big_vs_sample": round((big["seconds"] / items(big)) / (small["seconds"] / items(small)), 2),
     }
     write_report("neo4j_load", report)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
-from plankg.loaders.normalize import to_simplified
+from plankg.loaders.normalize import HAN, to_simplified
 
 # Province code -> (official name, short name, key prefix, relative prefix)
 PROVINCES = {
@@ -40,10 +40,10 @@ PROVINCES = {
 PROVINCE_NAMES = {code: v[0] for code, v in PROVINCES.items()}
 _COLLECTIVE_RE = re.compile(r"^(?:省直|相关|有关|各|其他|其它|省政府各|市直|县直)|(?:有关|相关)(?:部门|单位)$|各(?:部门|单位)$")
 _AGENCY_PATTERN_RE = re.compile(
-    r"^(?:省|市|县|[\u4e00-\u9fff]{2,9}?(?:省|市|县|自治区))[\u4e00-\u9fff]{1,16}?"
+    rf"^(?:省|市|县|[{HAN}]{{2,9}}?(?:省|市|县|自治区))[{HAN}]{{1,16}}?"
     r"(?:厅|局|委员会|委|办公室|办|室|管委会|集团|公司|中心|海关|支行|分行|分局|银行|研究院|协会|人民政府|政府)$"
-    r"|^[\u4e00-\u9fff]{2,6}海关$|^[\u4e00-\u9fff]{1,8}[市县区州](?:人民)?政府$"
-    r"|^(?:中国|国家|国网|中)[\u4e00-\u9fff]{2,20}?(?:集团有限公司|有限责任公司|股份有限公司|有限公司|集团公司|集团)$"
+    rf"|^[{HAN}]{{2,6}}海关$|^[{HAN}]{{1,8}}[市县区州](?:人民)?政府$"
+    rf"|^(?:中国|国家|国网|中)[{HAN}]{{2,20}}?(?:集团有限公司|有限责任公司|股份有限公司|有限公司|集团公司|集团)$"
 )
 FUZZY_MIN_LENGTH = 4  # names shorter than this must match exactly
 

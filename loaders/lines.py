@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from plankg.loaders.agencies import read_data_csv
+from plankg.loaders.normalize import HAN
 
 _LINE_SUFFIX = r"(?:高速铁路|客运专线|城际铁路|快速铁路|高速公路|黄金水道|铁路|高铁|高速|水道|航道|通道|运河)"
 # A line name, unless it names a place on the line (上饶高铁经济试验区, 高铁新城).
-_LINE_RE = re.compile(rf"[\u4e00-\u9fff]{{2,10}}?{_LINE_SUFFIX}(?![\u4e00-\u9fff]{{0,4}}(?:区|城|站|园))")
+_LINE_RE = re.compile(rf"[{HAN}]{{2,10}}?{_LINE_SUFFIX}(?![{HAN}]{{0,4}}(?:区|城|站|园))")
 # Words that end a name's prefix on the left: the name starts after them.
 _LEADING_WORDS_RE = re.compile(
     r".*(?:依托|加快|推进|建设|发挥|提高|完善|加强|以|和|及|与|或|为|等|在|的|是|将|把|沿线|全线|打通|构建|形成|推动|"
@@ -52,7 +53,7 @@ def find_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[
         name = name[offset:]
         prefix = re.sub(f"{_LINE_SUFFIX}$", "", name)
         specific = _GENERIC_RE.sub("", prefix)
-        if len(prefix) < 2 or len(specific) < 1 or not re.search(r"[\u4e00-\u9fff]{2}", prefix):
+        if len(prefix) < 2 or len(specific) < 1 or not re.search(rf"[{HAN}]{{2}}", prefix):
             continue
         found.append((name, m.start() + offset, m.end()))
     return found

@@ -12,24 +12,24 @@ from functools import lru_cache
 
 from plankg.facts import Claim, CitedDocument, PlanFacts, ScopeFigure
 from plankg.loaders.agencies import PROVINCE_NAMES, AgencyGazetteer
+from plankg.loaders.normalize import CJK
 from plankg.loaders.prepared import PreparedDocument
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 _WS = r"[ \t\n]*"
 # Titles may be split over lines; nested titles use 〈〉 (or 《》 when quoted).
 # Headings often drop the 《》: 关于印发甲乙发展规划的通知 (``bare``).
 _NOTICE_RE = re.compile(
-    rf"(?P<issuer>[{HAN} 、]{{0,60}}?)[ \t]*关于印发{_WS}"
-    rf"(?:《(?P<title>[^《》]{{2,160}}?)》|(?P<bare>[{HAN}（）—\d]{{2,80}}?))"
+    rf"(?P<issuer>[{CJK} 、]{{0,60}}?)[ \t]*关于印发{_WS}"
+    rf"(?:《(?P<title>[^《》]{{2,160}}?)》|(?P<bare>[{CJK}（）—\d]{{2,80}}?))"
     rf"{_WS}的通知"
 )
 _DOCNO_RE = re.compile(
-    rf"(?P<prefix>[{HAN}]{{1,10}})[ \t]*[〔\[［【（(](?P<year>(?:19|20)\d\d)[〕\]］】）)][ \t]*(?P<num>\d{{1,4}})[ \t]*号"
+    rf"(?P<prefix>[{CJK}]{{1,10}})[ \t]*[〔\[［【（(](?P<year>(?:19|20)\d\d)[〕\]］】）)][ \t]*(?P<num>\d{{1,4}})[ \t]*号"
 )
 _DATE_RE = re.compile(r"(?P<y>(?:19|20)\d\d)[ \t]*年[ \t]*(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*日")
 _CN_DATE_RE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
 _ORG_RE = re.compile(
-    rf"中共[{HAN}]{{2,10}}?委|中国共产党[{HAN}]{{2,10}}?委员会|[{HAN}]{{2,20}}?(?:人民政府(?:办公厅)?|委员会|办公厅|省委|市委)|国务院(?:办公厅)?"
+    rf"中共[{CJK}]{{2,10}}?委|中国共产党[{CJK}]{{2,10}}?委员会|[{CJK}]{{2,20}}?(?:人民政府(?:办公厅)?|委员会|办公厅|省委|市委)|国务院(?:办公厅)?"
 )
 _PLAN_WORD_RE = re.compile(r"(规划|纲要|方案|意见|计划|清单|要点)(（[^）]{0,20}）)?$")
 _PERIOD_RE = re.compile(r"规划期(?:限)?(?:为|是)?[ \t]*(?P<a>(?:19|20)\d\d)[ \t]*年?[ \t]*[—~至到\-][ \t]*(?P<b>(?:19|20)\d\d)[ \t]*年")
@@ -323,7 +323,7 @@ def _citations(doc: PreparedDocument, facts: PlanFacts) -> None:
             if d:
                 doc_no = normalize_doc_no(d["prefix"], d["year"], d["num"])
         issuer = None
-        im = re.match(rf"(?P<i>[{HAN}]{{2,30}}?)关于", title)
+        im = re.match(rf"(?P<i>[{CJK}]{{2,30}}?)关于", title)
         if im and split_issuers(im["i"]):
             issuer = im["i"]
         key = (title, doc_no)

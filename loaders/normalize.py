@@ -18,7 +18,9 @@ from importlib import resources
 
 from plankg.loaders.mapped import MappedText
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+# Character-class ranges for the loaders' patterns, declared once.
+HAN = r"\u4e00-\u9fff"  # CJK Unified Ideographs
+CJK = rf"\u3400-\u4dbf{HAN}"  # with Extension A
 _CJK_RE = re.compile(f"[{CJK}]")
 
 # Width and punctuation unification, one character to one character.

@@ -20,9 +20,9 @@ from functools import lru_cache
 
 from plankg.loaders.agencies import read_data_csv
 from plankg.loaders.lines import GENERIC_PREFIXES, leading_words
+from plankg.loaders.normalize import HAN
 from plankg.loaders.places import PlaceGazetteer
 
-HAN = "\u4e00-\u9fff"
 _SECTION_RE = re.compile(rf"(?:复线)?(?:[{HAN}]{{1,8}}(?:—|至)[{HAN}]{{1,8}}|[{HAN}]{{1,4}})(?<!路)段")
 _ENDPOINT_SPLIT_RE = re.compile(r"—|至")
 

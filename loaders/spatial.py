@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 
 from plankg.facts import AxisFacts, Claim, ClusterFacts, RegionMember
 from plankg.loaders.lines import CorridorTable, find_lines, leading_words
+from plankg.loaders.normalize import HAN
 from plankg.loaders.places import Place, PlaceGazetteer, PlaceMention
 from plankg.loaders.prepared import PreparedDocument
 
-HAN = "\u4e00-\u9fff"
 AXIS_SUFFIXES = ("城镇发展轴", "发展轴", "城镇发展带", "发展带")
 LIST_ONLY_SUFFIXES = ("经济带", "城镇带", "产业走廊", "发展走廊")
 _SUFFIX_RE = re.compile(f"(?:{'|'.join(AXIS_SUFFIXES + LIST_ONLY_SUFFIXES)})(?!线)")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from plankg.facts import AgencyRef, TaskFacts
 from plankg.loaders.agencies import AgencyGazetteer
+from plankg.loaders.normalize import HAN
 from plankg.loaders.places import PlaceGazetteer
 from plankg.loaders.prepared import PreparedDocument
 from plankg.loaders.tables import cells
@@ -99,7 +100,7 @@ class TaskContext:
 
 def _is_place_name(places: PlaceGazetteer, name: str) -> bool:
     """A known place, or a name of a city or county's form (甲乙市)."""
-    return bool(places.lookup(name)) or bool(re.fullmatch(r"[\u4e00-\u9fff]{1,6}[市县区州]", name)) and not \
+    return bool(places.lookup(name)) or bool(re.fullmatch(rf"[{HAN}]{{1,6}}[市县区州]", name)) and not \
         re.match(r"^(?:相关|有关|各)", name)
 
 

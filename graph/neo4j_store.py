@@ -32,7 +32,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from plankg.errors import Neo4jError
 from plankg.graph.namespaces import OA, PKG
+from plankg.queries import QueryResult
 
 RESOURCE_LABEL = "PlankgResource"
 BATCH_SIZE = 2000
@@ -40,7 +42,7 @@ _INT_TYPES = {XSD.integer, XSD.nonNegativeInteger, XSD.int, XSD.long, XSD.positi
 _FLOAT_TYPES = {XSD.decimal, XSD.double, XSD.float}
 
 
-class Neo4jLoadError(Exception):
+class Neo4jLoadError(Neo4jError):
     """Neo4j could not be reached, refused the credentials, or failed a write."""
 
 
@@ -261,8 +263,6 @@ def _prune(session, build_id: str) -> None:
 
 def run_cypher(query, uri: str, user: str = "neo4j", password: str | None = None, database: str | None = None):
     """Run a canned query's Cypher form; cells become strings like the SPARQL form's."""
-    from plankg.api import QueryResult
-
     if not query.cypher:
         raise Neo4jLoadError(f"query {query.name!r} has no Cypher form")
     driver = _driver(uri, user, password)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Graph
 
+from plankg import errors
 from plankg.graph.triples import TripleSet
 
 GRAPH_NT = "graph.nt"
@@ -24,7 +25,7 @@ GRAPH_TTL = "graph.ttl"
 MANIFEST = "build.json"
 
 
-class GraphDirError(Exception):
+class GraphDirError(errors.GraphDirError):
     """A build directory that is missing or incomplete."""
 
 

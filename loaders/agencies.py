@@ -20,24 +20,14 @@ come from the place gazetteer.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
 from plankg.loaders.normalize import HAN, to_simplified
+from plankg.loaders.places import PlaceGazetteer, short_form
+from plankg.loaders.reference import Province, read_data_csv, read_provinces
 
-# Province code -> (official name, short name, key prefix, relative prefix)
-PROVINCES = {
-    "430000": ("湖南省", "湖南", "hn", "省"), "420000": ("湖北省", "湖北", "hb", "省"),
-    "360000": ("江西省", "江西", "jx", "省"), "340000": ("安徽省", "安徽", "ah", "省"),
-    "440000": ("广东省", "广东", "gd", "省"), "450000": ("广西壮族自治区", "广西", "gx", "自治区"),
-    "520000": ("贵州省", "贵州", "gz", "省"), "350000": ("福建省", "福建", "fj", "省"),
-    "500000": ("重庆市", "重庆", "cq", "市"), "410000": ("河南省", "河南", "ha", "省"),
-}
-PROVINCE_NAMES = {code: v[0] for code, v in PROVINCES.items()}
 _COLLECTIVE_RE = re.compile(r"^(?:省直|相关|有关|各|其他|其它|省政府各|市直|县直)|(?:有关|相关)(?:部门|单位)$|各(?:部门|单位)$")
 _AGENCY_PATTERN_RE = re.compile(
     rf"^(?:省|市|县|[{HAN}]{{2,9}}?(?:省|市|县|自治区))[{HAN}]{{1,16}}?"
@@ -78,16 +68,6 @@ class Resolution:
     how: str
 
 
-def read_data_csv(filename: str) -> list[dict[str, str]]:
-    """Rows of a gazetteer CSV shipped in ``plankg.loaders/gazetteers``.
-
-    Lines starting with ``#`` before the header are the file's source notes.
-    """
-    text = resources.files("plankg.loaders").joinpath(f"gazetteers/{filename}").read_text("utf-8")
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    return list(csv.DictReader(io.StringIO(body)))
-
-
 def edit_distance_at_most_one(a: str, b: str) -> bool:
     """True when one insertion, deletion or substitution (or none) turns a into b.
 
@@ -113,11 +93,17 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
     return edits + (len(b) - j) <= 1
 
 
-def _province_agencies() -> list[Agency]:
+def _with_departments(provinces: dict[str, Province]):
+    for p in provinces.values():
+        if p.departments:
+            yield p.code, (p.name, p.short, p.key, p.relative)
+
+
+def _province_agencies(provinces: dict[str, Province], extra_dirs) -> list[Agency]:
     out = []
-    for t in read_data_csv("department_types.csv"):
+    for t in read_data_csv("department_types.csv", extra_dirs):
         abbreviations = [a for a in t["abbreviations"].split("|") if a]
-        for code, (pname, pshort, prefix, relative) in PROVINCES.items():
+        for code, (pname, pshort, prefix, relative) in _with_departments(provinces):
             aliases = {f"{relative}{a}" for a in abbreviations} | {f"{pname}{a}" for a in abbreviations}
             aliases |= {f"{pshort}省{a}" for a in abbreviations} if relative == "省" else set()
             name = f"{pname}{t['name']}"
@@ -125,12 +111,12 @@ def _province_agencies() -> list[Agency]:
     return out
 
 
-def _party_agencies() -> list[Agency]:
+def _party_agencies(provinces: dict[str, Province], extra_dirs) -> list[Agency]:
     """Each province's party committee and its working bodies (``party_bodies.csv``)."""
     out = []
-    for t in read_data_csv("party_bodies.csv"):
+    for t in read_data_csv("party_bodies.csv", extra_dirs):
         abbreviations = [a for a in t["abbreviations"].split("|") if a] or [""]
-        for code, (pname, pshort, prefix, relative) in PROVINCES.items():
+        for code, (pname, pshort, prefix, relative) in _with_departments(provinces):
             committee = "自治区党委" if relative == "自治区" else f"{relative}委"
             name = f"中共{pname}委{t['suffix']}" if t["suffix"] else f"中国共产党{pname}委员会"
             aliases = {f"{committee}{a}" for a in abbreviations} | {f"中共{pname}委{a}" for a in abbreviations}
@@ -143,11 +129,9 @@ def _party_agencies() -> list[Agency]:
     return out
 
 
-def _government_agencies() -> list[Agency]:
-    from plankg.loaders.places import PlaceGazetteer, short_form
-
+def _government_agencies(places: PlaceGazetteer) -> list[Agency]:
     out = []
-    for p in PlaceGazetteer.load().places.values():
+    for p in places.places.values():
         if p.is_region or p.level == "province" or p.replaced_by:
             continue
         short = short_form(p.name)
@@ -160,8 +144,10 @@ def _government_agencies() -> list[Agency]:
 class AgencyGazetteer:
     """Look agencies up by official name or alias, relative to a province."""
 
-    def __init__(self, agencies: list[Agency], successions: list[Succession] = ()):
+    def __init__(self, agencies: list[Agency], successions: list[Succession] = (),
+                 provinces: dict[str, Province] | None = None):
         self.agencies = {a.key: a for a in agencies}
+        self.provinces = dict(provinces or {})
         self.successions = list(successions)
         self._absolute: dict[str, str] = {}
         self._relative: dict[tuple[str | None, str], str] = {}
@@ -174,16 +160,28 @@ class AgencyGazetteer:
                         self._absolute.setdefault(form, a.key)
 
     @classmethod
-    @lru_cache(maxsize=1)
-    def load(cls) -> "AgencyGazetteer":
-        """The gazetteer shipped with plankg."""
+    @lru_cache(maxsize=4)
+    def load(cls, extra_dirs: tuple[str, ...] = (), places: PlaceGazetteer | None = None) -> "AgencyGazetteer":
+        """The gazetteer shipped with plankg, plus the rows of ``extra_dirs``
+        (see ``plankg.loaders.reference``); city and county governments come
+        from ``places`` (default: the place gazetteer of the same ``extra_dirs``)."""
+        places = places if places is not None else PlaceGazetteer.load(extra_dirs)
+        provinces = read_provinces(extra_dirs)
         listed = [
             Agency(r["key"], r["name"], r["province"] or None, r["kind"],
                    tuple(x for x in r["aliases"].split("|") if x))
-            for r in read_data_csv("agencies.csv")
+            for r in read_data_csv("agencies.csv", extra_dirs)
         ]
-        changes = [Succession(r["old"], r["new"], int(r["year"]), r["kind"]) for r in read_data_csv("agency_changes.csv")]
-        return cls(listed + _province_agencies() + _party_agencies() + _government_agencies(), changes)
+        changes = [Succession(r["old"], r["new"], int(r["year"]), r["kind"])
+                   for r in read_data_csv("agency_changes.csv", extra_dirs)]
+        agencies = (listed + _province_agencies(provinces, extra_dirs) + _party_agencies(provinces, extra_dirs)
+                    + _government_agencies(places))
+        return cls(agencies, changes, provinces)
+
+    @property
+    def province_names(self) -> dict[str, str]:
+        """Official names of the province-level units, by code."""
+        return {code: p.name for code, p in self.provinces.items()}
 
     def resolve(self, name: str, province: str | None = None) -> Agency | None:
         """The listed agency a name denotes in a document of ``province`` (None: national)."""
@@ -216,7 +214,7 @@ class AgencyGazetteer:
         if patterns and _AGENCY_PATTERN_RE.search(name):
             full = re.sub(r"(?<!人民)政府$", "人民政府", name) if re.search(r"[市县区州]政府$", name) else name
             if province and name.startswith(("省", "自治区")):
-                full = PROVINCE_NAMES.get(province, "") + name.removeprefix("省")
+                full = self.province_names.get(province, "") + name.removeprefix("省")
             return Resolution(Agency(f"unlisted:{full}", full, province, "unlisted", listed=False), "pattern")
         return None
 

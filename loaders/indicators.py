@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from plankg.loaders.agencies import read_data_csv
+from plankg.loaders.reference import read_data_csv
 from plankg.loaders.lines import leading_words
 from plankg.loaders.prepared import PreparedDocument
 from plankg.loaders.tables import cells

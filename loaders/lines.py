@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from plankg.loaders.agencies import read_data_csv
+from plankg.loaders.reference import read_data_csv
 from plankg.loaders.normalize import HAN
 
 _LINE_SUFFIX = r"(?:高速铁路|客运专线|城际铁路|快速铁路|高速公路|黄金水道|铁路|高铁|高速|水道|航道|通道|运河)"

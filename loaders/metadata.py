@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from plankg.facts import Claim, CitedDocument, PlanFacts, ScopeFigure
-from plankg.loaders.agencies import PROVINCE_NAMES, AgencyGazetteer
+from plankg.loaders.agencies import AgencyGazetteer
 from plankg.loaders.normalize import CJK
 from plankg.loaders.prepared import PreparedDocument
 
@@ -115,7 +115,7 @@ def _province_of(names: list[str], gazetteer: AgencyGazetteer) -> str | None:
         agency = gazetteer.resolve(name)
         if agency and agency.province:
             return agency.province
-        for code, pname in PROVINCE_NAMES.items():
+        for code, pname in gazetteer.province_names.items():
             if name.startswith(pname) or name.startswith(pname.rstrip("省市")):
                 return code
     return None

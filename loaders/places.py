@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from plankg.loaders.agencies import read_data_csv
+from plankg.loaders.reference import read_data_csv
 
 LEVEL_RANK = {"province": 0, "region": 1, "prefecture": 2, "county": 3}
 # Suffixes after which a place name is part of a longer proper name
@@ -93,23 +93,24 @@ class PlaceGazetteer:
     district_short: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    @lru_cache(maxsize=1)
-    def load(cls) -> "PlaceGazetteer":
-        """The gazetteer shipped with plankg."""
+    @lru_cache(maxsize=4)
+    def load(cls, extra_dirs: tuple[str, ...] = ()) -> "PlaceGazetteer":
+        """The gazetteer shipped with plankg, plus the rows of ``extra_dirs``
+        (see ``plankg.loaders.reference``)."""
         places: dict[str, Place] = {}
-        for r in read_data_csv("divisions.csv"):
+        for r in read_data_csv("divisions.csv", extra_dirs):
             places[r["code"]] = Place(
                 r["code"], r["name"], r["level"], r["parent"] or None,
                 float(r["lon_gcj02"]) if r["lon_gcj02"] else None,
                 float(r["lat_gcj02"]) if r["lat_gcj02"] else None,
             )
-        for r in read_data_csv("division_changes.csv"):
+        for r in read_data_csv("division_changes.csv", extra_dirs):
             old = places[r["old_code"]]
             places[r["old_code"]] = Place(old.code, old.name, old.level, old.parent, old.lon, old.lat,
                                           replaced_by=r["new_code"], replaced_year=int(r["year"]))
             level = "county"
             places[r["new_code"]] = Place(r["new_code"], r["new_name"], level, old.parent, old.lon, old.lat)
-        for r in read_data_csv("regions.csv"):
+        for r in read_data_csv("regions.csv", extra_dirs):
             code = f"region:{r['name']}"
             places[code] = Place(code, r["name"], "region",
                                  members=tuple(m for m in r["members"].split("|") if m),

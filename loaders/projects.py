@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from plankg.loaders.agencies import read_data_csv
+from plankg.loaders.reference import read_data_csv
 from plankg.loaders.lines import GENERIC_PREFIXES, leading_words
 from plankg.loaders.normalize import HAN
 from plankg.loaders.places import PlaceGazetteer

@@ -9,6 +9,7 @@ import codecs
 import hashlib
 from pathlib import Path
 
+from plankg.errors import InputError
 from plankg.facts import SourceDocument
 
 SUFFIX_MEDIA_TYPES = {
@@ -34,16 +35,11 @@ _COMMON = set(
 )
 
 
-class DocumentError(Exception):
+class DocumentError(InputError):
     """An input file that cannot be read as a plan document.
 
     The message always starts with the file's path.
     """
-
-    def __init__(self, path: str | Path, problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
 
 
 def find_documents(paths: list[str | Path]) -> list[Path]:

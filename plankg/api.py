@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from plankg import queries as canned
+from plankg.queries import QueryResult
+from plankg.errors import PlankgError, QueryError
 from plankg.loaders.reader import DocumentError
 
 __version__ = "0.1.0"
@@ -30,14 +32,6 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     characters: int = 0
-
-
-@dataclass
-class QueryResult:
-    """Rows of a query, every cell a string ('' for no value)."""
-
-    columns: list[str]
-    rows: list[tuple[str, ...]]
 
 
 def default_corpus() -> Path:
@@ -118,7 +112,7 @@ def query(name: str, graph_dir: str | Path = "out", engine: str = "sparql", **ne
 
         result = run_cypher(q, **neo4j)
     else:
-        raise ValueError(f"unknown engine {engine!r}; use sparql or neo4j")
+        raise QueryError(f"unknown engine {engine!r}; use sparql or neo4j")
     return QueryResult(result.columns, canned.sort_list_cells(q, result.rows))
 
 
@@ -157,7 +151,7 @@ def view(graph_dir: str | Path = "out", dest: str | Path = "out/city-axes.html",
     if plan is not None:
         rows = [r for r in rows if r[0] == plan]
         if not rows:
-            raise ValueError(f"no development axes for plan {plan!r} in {graph_dir}")
+            raise QueryError(f"no development axes for plan {plan!r} in {graph_dir}")
     heading = plan or "城市—发展轴网络 (city–axis network)"
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -183,7 +177,7 @@ def export(graph_dir: str | Path, fmt: str, dest: str | Path) -> Path:
     from plankg.graph.store import load_graph
 
     if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+        raise PlankgError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
     graph = load_graph(graph_dir)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import click
 
 from plankg import api
 from plankg import queries as canned
-from plankg.loaders.reader import DocumentError
+from plankg.errors import PlankgError
 
 FORMATS = ["table", "csv", "json"]
 
@@ -58,10 +58,24 @@ def _table(columns: list[str], rows: list[tuple[str, ...]], max_cell: int = 48) 
 
 
 class _Failure(click.ClickException):
-    exit_code = 1
+    """An expected failure, shown as ``Error: …`` with its exit code."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns every ``PlankgError`` of every command into one line and its exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PlankgError as exc:
+            raise _Failure(str(exc), exc.exit_code) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(api.__version__, prog_name="plankg")
 def main() -> None:
     """Turn regional development plans into a knowledge graph and ask it questions."""
@@ -84,10 +98,7 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None
         if show:
             click.echo(f"\r\x1b[Kreading {path.name}", nl=False, err=True)
 
-    try:
-        result = api.build(list(paths) or None, out=out, strict=strict, progress=progress)
-    except DocumentError as exc:
-        raise _Failure(str(exc)) from None
+    result = api.build(list(paths) or None, out=out, strict=strict, progress=progress)
     if show:
         click.echo("\r\x1b[K", nl=False, err=True)
     for err in result.errors:
@@ -120,15 +131,8 @@ def query(name: str | None, graph_dir: Path, fmt: str, engine: str, uri: str, us
         for q in canned.all_queries():
             click.echo(f"{q.name:<22} {q.question}\n{'':<22} columns: {', '.join(q.columns)}")
         return
-    try:
-        kwargs = {} if engine == "sparql" else {"uri": uri, "user": user, "database": database}
-        result = api.query(name, graph_dir=graph_dir, engine=engine, **kwargs)
-    except canned.UnknownQueryError as exc:
-        raise _Failure(str(exc)) from None
-    except Exception as exc:  # noqa: BLE001 - shown to the user as one line
-        if type(exc).__name__ in ("GraphDirError", "Neo4jLoadError"):
-            raise _Failure(str(exc)) from None
-        raise
+    kwargs = {} if engine == "sparql" else {"uri": uri, "user": user, "database": database}
+    result = api.query(name, graph_dir=graph_dir, engine=engine, **kwargs)
     click.echo(format_rows(result, fmt), nl=False)
 
 
@@ -139,12 +143,7 @@ def query(name: str | None, graph_dir: Path, fmt: str, engine: str, uri: str, us
 def network(graph_dir: Path, top: int | None, fmt: str) -> None:
     """Rank cities by the development axes they sit on, across plans
     (number of axes and plans, degree and betweenness in the co-membership network)."""
-    from plankg.graph.store import GraphDirError
-
-    try:
-        result = api.network(graph_dir, top=top)
-    except GraphDirError as exc:
-        raise _Failure(str(exc)) from None
+    result = api.network(graph_dir, top=top)
     click.echo(format_rows(result, fmt), nl=False)
 
 
@@ -155,12 +154,7 @@ def network(graph_dir: Path, top: int | None, fmt: str) -> None:
 def view(dest: Path, graph_dir: Path, plan: str | None) -> None:
     """Write DEST, an interactive HTML page of the city–axis network that works offline
     (default: out/city-axes.html)."""
-    from plankg.graph.store import GraphDirError
-
-    try:
-        api.view(graph_dir, dest, plan=plan)
-    except (GraphDirError, ValueError) as exc:
-        raise _Failure(str(exc)) from None
+    api.view(graph_dir, dest, plan=plan)
     click.echo(f"wrote {dest}")
 
 
@@ -168,12 +162,7 @@ def view(dest: Path, graph_dir: Path, plan: str | None) -> None:
 @click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
 def validate(graph_dir: Path) -> None:
     """Validate a build against the SHACL shapes (exit 1 on violations)."""
-    from plankg.graph.store import GraphDirError
-
-    try:
-        report = api.validate(graph_dir)
-    except GraphDirError as exc:
-        raise _Failure(str(exc)) from None
+    report = api.validate(graph_dir)
     if report.conforms:
         click.echo(f"{graph_dir}: conforms (0 violations)")
         return
@@ -188,17 +177,12 @@ def validate(graph_dir: Path) -> None:
               help="Output format (default: from DEST's suffix).")
 def export(dest: Path, graph_dir: Path, fmt: str | None) -> None:
     """Export a build to DEST as Turtle, N-Triples, JSON-LD or GraphML."""
-    from plankg.graph.store import GraphDirError
-
     if fmt is None:
         by_suffix = {f".{v}": k for k, v in api.EXPORT_FORMATS.items()}
         fmt = by_suffix.get(dest.suffix.lower())
         if fmt is None:
             raise click.BadParameter(f"cannot tell the format from {dest.name!r}; give --format", param_hint="DEST")
-    try:
-        api.export(graph_dir, fmt, dest)
-    except GraphDirError as exc:
-        raise _Failure(str(exc)) from None
+    api.export(graph_dir, fmt, dest)
     click.echo(f"wrote {dest} ({fmt})")
 
 
@@ -216,13 +200,7 @@ def neo4j() -> None:
 def neo4j_load(graph_dir: Path, uri: str, user: str, database: str | None, wipe: bool) -> None:
     """Load a build into Neo4j: constraints, then batched MERGE writes. The password
     is read from $NEO4J_PASSWORD, never from the command line."""
-    from plankg.graph.neo4j_store import Neo4jLoadError
-    from plankg.graph.store import GraphDirError
-
-    try:
-        report = api.neo4j_load(graph_dir, uri=uri, user=user, database=database, wipe=wipe)
-    except (Neo4jLoadError, GraphDirError) as exc:
-        raise _Failure(str(exc)) from None
+    report = api.neo4j_load(graph_dir, uri=uri, user=user, database=database, wipe=wipe)
     click.echo(f"loaded {graph_dir} into {uri}: {report.nodes} nodes, {report.relationships} relationships "
                f"in {report.seconds:.1f} s (build {report.build_id})")
 
@@ -233,12 +211,7 @@ def neo4j_load(graph_dir: Path, uri: str, user: str, database: str | None, wipe:
 def neo4j_export(out_dir: Path, graph_dir: Path) -> None:
     """Write CSV files for neo4j-admin database import, import.sh with the exact
     command, and load.cypher for cypher-shell."""
-    from plankg.graph.store import GraphDirError
-
-    try:
-        files = api.neo4j_export(out_dir, graph_dir)
-    except GraphDirError as exc:
-        raise _Failure(str(exc)) from None
+    files = api.neo4j_export(out_dir, graph_dir)
     click.echo(f"wrote {len(files)} files to {out_dir}; run {out_dir}/import.sh against a stopped Neo4j, "
                f"or cypher-shell -f {out_dir}/load.cypher")
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from plankg.facts import CorpusFacts, DocumentFacts
-from plankg.loaders.agencies import PROVINCE_NAMES, AgencyGazetteer
+from plankg.loaders.agencies import AgencyGazetteer
 from plankg.loaders.metadata import extract_plan_facts
 from plankg.loaders.places import PlaceGazetteer
 from plankg.loaders.spatial import extract_spatial
@@ -37,7 +37,7 @@ def plan_province(plan, gazetteer: AgencyGazetteer) -> str | None:
         if agency and agency.province:
             return agency.province[:2] + "0000"
     title = plan.title.value if plan.title else ""
-    for code, name in PROVINCE_NAMES.items():
+    for code, name in gazetteer.province_names.items():
         if title.startswith(name):
             return code
     return None

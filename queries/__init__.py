@@ -14,12 +14,22 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from plankg.errors import QueryError
 
-class UnknownQueryError(KeyError):
+
+class UnknownQueryError(QueryError, KeyError):
     """No canned query of that name."""
 
     def __str__(self) -> str:
         return f"no canned query named {self.args[0]!r}; `plankg query --list` shows them"
+
+
+@dataclass
+class QueryResult:
+    """Rows of a query, every cell a string ('' for no value)."""
+
+    columns: list[str]
+    rows: list[tuple[str, ...]]
 
 
 @dataclass(frozen=True)

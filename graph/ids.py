@@ -53,6 +53,8 @@ def place_iri(code: str) -> URIRef:
     """A division (``430100``) or a region (``region:长株潭``)."""
     if code.startswith("region:"):
         return ID[f"region/{short_hash(code)}"]
+    if code.startswith("unresolved:"):
+        return ID[f"place/x-{short_hash(code)}"]
     return adm_iri(code)
 
 

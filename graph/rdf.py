@@ -19,7 +19,7 @@ from plankg.facts import CorpusFacts, DocumentFacts, Evidence
 from plankg.graph.ids import agency_iri, child_iri, document_iri, external_document_iri, plan_iri
 from plankg.graph.namespaces import DCTERMS, ELI, ID, OA, ORG, PKG, PROV, RDF, SKOS, XSD
 from plankg.graph.triples import TripleSet
-from plankg.loaders.agencies import AgencyGazetteer
+from plankg.context import ReferenceData
 
 ZH = "zh-Hans"
 
@@ -42,9 +42,10 @@ def date_literal(iso: str) -> Literal:
 class GraphBuilder:
     """Accumulates facts into one set of triples (``graph``); pass it to the next stage."""
 
-    def __init__(self, gazetteer: AgencyGazetteer | None = None):
+    def __init__(self, reference: ReferenceData):
         self.graph = TripleSet()
-        self.gazetteer = gazetteer or AgencyGazetteer.load()
+        self.reference = reference
+        self.gazetteer = reference.agencies
         self._agencies: set[URIRef] = set()
 
     def add(self, s: Node, p: Node, o: Node) -> None:
@@ -74,6 +75,17 @@ class GraphBuilder:
         g.add((quote, OA.exact, Literal(evidence.text)))
         return ev
 
+    def kind(self, key: str) -> URIRef:
+        """The SKOS concept of a document kind (规划, 意见, 批复 …)."""
+        iri = ID[f"kind/{key}"]
+        if (iri, SKOS.prefLabel, None) not in self.graph:
+            self.add(iri, RDF.type, SKOS.Concept)
+            self.add(iri, SKOS.inScheme, ID["kind"])
+            self.add(iri, SKOS.prefLabel, zh(self.reference.kind_label(key)))
+            self.add(iri, SKOS.prefLabel, Literal(self.reference.kind_label_en(key), lang="en"))
+            self.add(iri, SKOS.notation, Literal(key))
+        return iri
+
     def agency(self, key: str) -> URIRef:
         """The node of a gazetteer agency, an unlisted body or a collective, with
         labels; listed agencies bring their line of succession along."""
@@ -86,6 +98,8 @@ class GraphBuilder:
             kind, _, rest = key.partition(":")
             label = rest.split(":", 1)[-1] if kind == "collective" else rest
             self.add(iri, RDF.type, PKG.CollectiveBody if kind == "collective" else PKG.Agency)
+            if kind != "collective":
+                self.add(iri, RDF.type, PKG.Unresolved)
             self.add(iri, SKOS.prefLabel, zh(label))
             self.add(iri, PKG.inGazetteer, Literal(False))
             return iri
@@ -124,6 +138,10 @@ class GraphBuilder:
         self.add(p, RDF.type, PKG.Plan)
         self.add(p, PKG.sourceDocument, d)
         self.assert_fact(p, DCTERMS.title, zh(plan.title.value), plan.title.evidence)
+        if plan.kind:
+            self.assert_fact(p, PKG.documentKind, self.kind(plan.kind.value), plan.kind.evidence)
+        if plan.published:
+            self.assert_fact(p, ELI.date_publication, date_literal(plan.published.value), plan.published.evidence)
         if plan.notice_title:
             self.assert_fact(p, PKG.noticeTitle, zh(plan.notice_title.value), plan.notice_title.evidence)
         for issuer in plan.issuers:
@@ -154,13 +172,13 @@ class GraphBuilder:
         return p
 
 
-def build_graph(corpus: CorpusFacts, gazetteer: AgencyGazetteer | None = None) -> TripleSet:
+def build_graph(corpus: CorpusFacts, reference: ReferenceData | None = None) -> TripleSet:
     """The RDF triples of a whole corpus (``TripleSet.to_rdflib()`` gives an rdflib graph).
 
     A plan citing another corpus plan by title links to it; cited documents
     outside the corpus are kept as ``pkg:ExternalDocument`` nodes.
     """
-    builder = GraphBuilder(gazetteer=gazetteer)
+    builder = GraphBuilder(reference or ReferenceData.load())
     with _cyclic_gc_paused():
         _add_corpus(builder, corpus)
     return builder.graph
@@ -186,7 +204,7 @@ def _add_corpus(builder: GraphBuilder, corpus: CorpusFacts) -> None:
     from plankg.graph.spatial import SpatialWriter
     from plankg.graph.tasks import add_tasks
 
-    spatial = SpatialWriter(builder)
+    spatial = SpatialWriter(builder, builder.reference.places, builder.reference.corridors)
     plans: dict[str, URIRef] = {}
     for doc in corpus.documents:
         iri = builder.add_document(doc)

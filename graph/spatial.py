@@ -30,8 +30,13 @@ class SpatialWriter:
         if code in self._done:
             return iri
         self._done.add(code)
-        p = self.places.get(code)
         add = self.b.add
+        if code.startswith("unresolved:"):
+            add(iri, RDF.type, PKG.Place)
+            add(iri, RDF.type, PKG.Unresolved)
+            add(iri, SKOS.prefLabel, Literal(code.removeprefix("unresolved:"), lang="zh-Hans"))
+            return iri
+        p = self.places.get(code)
         add(iri, RDF.type, _LEVEL_CLASS[p.level])
         add(iri, SKOS.prefLabel, Literal(p.name, lang="zh-Hans"))
         traditional = to_traditional(p.name)

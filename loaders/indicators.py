@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from plankg.facts import TargetFact
 from plankg.loaders.reference import read_data_csv
 from plankg.loaders.lines import leading_words
 from plankg.loaders.prepared import PreparedDocument
@@ -53,25 +54,6 @@ _TRAILING_HEADERS = ("属性", "指标属性", "备注")
 _ATTRIBUTE_RE = re.compile(r"预期性|约束性|[—\-–/]+")
 _TARGET_YEAR_RE = re.compile(r"到(\d{4})年")
 _NOTE_YEAR_RE = re.compile(r"(?P<name>[^，。；、\d]{2,30}?)为(?P<year>\d{4})年数据")
-
-
-@dataclass(frozen=True)
-class TargetFact:
-    """A target (or a baseline-and-target pair) of one indicator."""
-
-    indicator: str
-    written: str
-    unit: str | None
-    value_text: str
-    value: float | None
-    base_value: float | None
-    comparator: str | None
-    cumulative: bool
-    year: int | None
-    baseline_year: int | None
-    baseline_text: str | None
-    category: str | None
-    evidence: object
 
 
 @lru_cache(maxsize=1)

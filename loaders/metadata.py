@@ -6,12 +6,16 @@ are ``plan.<field>.<how>``.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import replace
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
+from pathlib import Path
 
-from plankg.facts import Claim, CitedDocument, PlanFacts, ScopeFigure
+from plankg.facts import Claim, CitedDocument, Evidence, PlanFacts, ScopeFigure
 from plankg.loaders.agencies import AgencyGazetteer
+from plankg.loaders.reference import DocumentKind, read_document_kinds
 from plankg.loaders.normalize import CJK
 from plankg.loaders.prepared import PreparedDocument
 
@@ -32,6 +36,19 @@ _ORG_RE = re.compile(
     rf"中共[{CJK}]{{2,10}}?委|中国共产党[{CJK}]{{2,10}}?委员会|[{CJK}]{{2,20}}?(?:人民政府(?:办公厅)?|委员会|办公厅|省委|市委)|国务院(?:办公厅)?"
 )
 _PLAN_WORD_RE = re.compile(r"(规划|纲要|方案|意见|计划|清单|要点)(（[^）]{0,20}）)?$")
+# Headings of documents that are not plans themselves (approvals, letters, notices, decisions …) and
+# Taiwan's plan titles that end with 案: 甲都市计划通盘检讨（主要计划）案.
+_DOCUMENT_HEADING_RE = re.compile(
+    r"(?:关于[^，。；：]{2,80}?的(?:批复|复函|函|通知|决定|意见|报告|公告))$|(?:计划|规划)[^，。；：]{0,12}?(?:（[^）]{0,12}）)?案$")
+_PAGE_LABELS = {
+    "索引号": "index", "主题分类": "category", "发文机关": "issuer", "成文日期": "date", "标题": "title",
+    "发文字号": "doc_no", "发布日期": "published", "主题词": "keywords", "公文种类": "kind",
+}
+_PAGE_LABEL_RE = re.compile(r"(?m)^[ \t]*(?P<label>[^\n：:]{2,12}?)[ \t]*[：:][ \t]*(?P<value>[^\n]*?)[ \t]*$")
+_FRONT_MATTER_RE = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_FIELD_RE = re.compile(r"(?m)^(?P<key>title|date|published|author|source)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
+_WIRE_RE = re.compile(rf"(?P<issuers>[{CJK}、 ]{{2,40}}?)(?:近日|日前|今天|今日)?[ \t]*印发了?[ \t]*《(?P<t>[^《》\n]{{2,120}})》")
+_ORIGINAL_TITLE_RE = re.compile(r"原标题[：:][ \t]*(?:（[^）]{0,10}）)?")
 _PERIOD_RE = re.compile(r"规划期(?:限)?(?:为|是)?[ \t]*(?P<a>(?:19|20)\d\d)[ \t]*年?[ \t]*[—~至到\-][ \t]*(?P<b>(?:19|20)\d\d)[ \t]*年")
 _PERIOD_TO_RE = re.compile(r"规划期(?:限)?(?:为|是)?至(?P<b>(?:19|20)\d\d)年")
 _STAGE_RE = re.compile(r"阶段[ \t]*（(?P<a>(?:19|20)\d\d)[ \t]*[—~\-][ \t]*(?P<b>(?:19|20)\d\d)年?）")
@@ -96,17 +113,18 @@ def _issuer_regex(gazetteer: AgencyGazetteer) -> re.Pattern:
     return re.compile(f"{names}|{_ORG_RE.pattern}")
 
 
-def split_issuers(text: str, gazetteer: AgencyGazetteer | None = None) -> list[tuple[str, int, int]]:
+def split_issuers(text: str, gazetteer: AgencyGazetteer) -> list[tuple[str, int, int]]:
     """Organisation names in an issuer phrase, with their offsets.
 
     Gazetteer names come first, then generic forms (…人民政府, 中共…委).
 
-    >>> [n for n, _, _ in split_issuers("中共湖南省委 湖南省人民政府")]
+    >>> g = AgencyGazetteer.load()
+    >>> [n for n, _, _ in split_issuers("中共湖南省委 湖南省人民政府", g)]
     ['中共湖南省委', '湖南省人民政府']
-    >>> [n for n, _, _ in split_issuers("国家发展改革委")]
+    >>> [n for n, _, _ in split_issuers("国家发展改革委", g)]
     ['国家发展改革委']
     """
-    regex = _issuer_regex(gazetteer or AgencyGazetteer.load())
+    regex = _issuer_regex(gazetteer)
     return [(m.group(0), m.start(), m.end()) for m in regex.finditer(text)]
 
 
@@ -121,9 +139,16 @@ def _province_of(names: list[str], gazetteer: AgencyGazetteer) -> str | None:
     return None
 
 
-def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None = None) -> PlanFacts:
-    """Extract the metadata of the plan a document holds."""
-    gazetteer = gazetteer or AgencyGazetteer.load()
+def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None = None,
+                       kinds: list[DocumentKind] | None = None) -> PlanFacts:
+    """Extract the metadata of the plan a document holds: every document yields
+    one, titled by the first source that gives a title (issuing notice, heading,
+    front matter, page metadata table, wire lead, file name).
+
+    Builds pass the reference data they loaded; called alone, the shipped data is used.
+    """
+    if gazetteer is None or kinds is None:
+        gazetteer, kinds = gazetteer or AgencyGazetteer.load(), kinds or read_document_kinds()
     text = doc.text
     facts = PlanFacts(document=doc.source.id)
     head_end = min(len(text), HEAD_CHARS)
@@ -136,12 +161,12 @@ def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None 
         facts.title = Claim(standalone_title(raw_title), doc.evidence(*notice.span(title_group), "plan.title.notice"))
         issuer_text = notice["issuer"]
         i_start = notice.start("issuer")
-        if not split_issuers(issuer_text):
+        if not split_issuers(issuer_text, gazetteer):
             # The issuer stands on the line(s) above the notice title.
             before = text[max(0, notice.start() - 80):notice.start()]
             issuer_text = before.rstrip().rsplit("\n\n", 1)[-1]
             i_start = notice.start() - len(before) + before.rfind(issuer_text)
-        for name, a, b in split_issuers(issuer_text):
+        for name, a, b in split_issuers(issuer_text, gazetteer):
             issuer_names.append((name, i_start + a, i_start + b, "plan.issuer.notice"))
         issuers_joined = " ".join(n for n, *_ in issuer_names)
         facts.notice_title = Claim(
@@ -149,11 +174,31 @@ def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None 
             doc.evidence(notice.start() if notice["issuer"].strip() else notice.start() + notice.group(0).find("关于印发"),
                          notice.end(), "plan.notice_title.notice"),
         )
-    else:
-        _title_without_notice(doc, facts)
+    page = page_metadata(doc)
+    front = front_matter(doc.source.text)
+    if not notice:
+        _title_without_notice(doc, facts, page)
+    if facts.title is None:
+        _title_from_front_matter(doc, facts, front, issuer_names, gazetteer)
+    if facts.title is None and "title" in page:
+        value, a, b = page["title"]
+        facts.title = Claim(standalone_title(value), doc.evidence(a, b, "plan.title.page-metadata"))
+    if facts.title is None:
+        _title_from_wire(doc, facts, issuer_names, gazetteer)
+    if facts.title is None:
+        stem = Path(doc.source.name).stem
+        facts.title = Claim(stem, Evidence(doc.source.id, ((0, 0),), "", "plan.title.file-name"))
 
     _doc_no(doc, facts, notice.end() if notice else 0, head_end)
-    _signature(doc, facts, issuer_names, head_end)
+    _signature(doc, facts, issuer_names, head_end, gazetteer)
+    _from_page_metadata(doc, facts, page, issuer_names)
+    if not issuer_names:
+        wire = _wire(text, 0, min(len(text), 1500), gazetteer)
+        if wire and standalone_title(wire[1]) == facts.title.value:
+            issuer_names.extend((n, a, b, "plan.issuer.wire") for n, a, b in wire[0])
+    _published(doc, facts, front)
+    facts.kind = Claim(document_kind(facts.title.value, kinds),
+                       replace(facts.title.evidence, rule="plan.kind.title-word"))
 
     province = _province_of([n for n, *_ in issuer_names], gazetteer)
     seen = set()
@@ -166,24 +211,194 @@ def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None 
 
     _period(doc, facts)
     _scope(doc, facts)
-    _citations(doc, facts)
+    _citations(doc, facts, gazetteer)
     return facts
 
 
-def _title_without_notice(doc: PreparedDocument, facts: PlanFacts) -> None:
+def _title_without_notice(doc: PreparedDocument, facts: PlanFacts, page: dict) -> None:
     text = doc.text
     m = re.search(r"《(?P<t>[^《》\n]{2,120})》[ \t]*全文", text[:HEAD_CHARS])
     if m:
         facts.title = Claim(standalone_title(m["t"]), doc.evidence(*m.span("t"), "plan.title.full-text-heading"))
         return
+    table = (min(a for _, a, _ in page.values()), max(b for _, _, b in page.values())) if page else (0, 0)
     pos = 0
-    for n, line in enumerate(text[:HEAD_CHARS].split("\n")):
+    previous: tuple[str, int] | None = None  # the last non-blank line and its offset
+    for line in text[:HEAD_CHARS].split("\n"):
         stripped = line.strip()
-        if stripped and len(stripped) <= 60 and _PLAN_WORD_RE.search(stripped) and "，" not in stripped:
-            a = pos + line.find(stripped)
-            facts.title = Claim(standalone_title(stripped), doc.evidence(a, a + len(stripped), "plan.title.heading"))
-            return
+        a = pos + line.find(stripped)
         pos += len(line) + 1
+        if not stripped or table[0] <= a < table[1]:
+            continue
+        plan_heading = len(stripped) <= 60 and _PLAN_WORD_RE.search(stripped) and "，" not in stripped
+        document_heading = len(stripped) <= 100 and _DOCUMENT_HEADING_RE.search(stripped) and not re.search("[，。；]", stripped)
+        if plan_heading or document_heading:
+            start, rule = a, "plan.title.heading"
+            if previous and "关于" not in stripped and _heading_start(previous[0]):
+                start, rule = previous[1], "plan.title.heading-lines"  # 甲关于乙 / 丙的意见 on two lines
+            facts.title = Claim(standalone_title(text[start:a + len(stripped)]), doc.evidence(start, a + len(stripped), rule))
+            return
+        previous = (stripped, a)
+
+
+def _heading_start(line: str) -> bool:
+    """The first line of a heading broken over two: 甲关于落实《乙》 (no sentence punctuation)."""
+    return "关于" in line and len(line) <= 50 and not re.search("[，。；：]", line) \
+        and not _PLAN_WORD_RE.search(line) and not _DOCUMENT_HEADING_RE.search(line)
+
+
+def page_metadata(doc: PreparedDocument) -> dict[str, tuple[str, int, int]]:
+    """Fields of a saved government page's metadata table (索引号, 发文机关, 成文日期,
+    标题, 发文字号, 发布日期 …) with their spans in the normalised text; empty
+    unless at least two labels of such a table are found. The value stands
+    after the label or on the next non-blank line."""
+    text = doc.text
+    head_end = min(len(text), HEAD_CHARS)
+    fields: dict[str, tuple[str, int, int]] = {}
+    for m in _PAGE_LABEL_RE.finditer(text, 0, head_end):
+        field = _PAGE_LABELS.get(re.sub(r"\s", "", m["label"]))
+        if field is None or field in fields:
+            continue
+        if m["value"]:
+            fields[field] = (m["value"], m.start("value"), m.end("value"))
+            continue
+        nxt = re.compile(r"\s*(?P<v>[^\n]+)").match(text, m.end(), head_end)
+        if nxt and not _PAGE_LABEL_RE.fullmatch(nxt["v"]):
+            value = nxt["v"].strip()
+            a = nxt.start("v") + nxt["v"].find(value)
+            fields[field] = (value, a, a + len(value))
+    return fields if len(fields) >= 2 else {}
+
+
+def front_matter(source_text: str) -> dict[str, tuple[str, int, int]]:
+    """Fields of a YAML front matter block (``---`` … ``---``) at the start of a
+    file, with spans in the file itself: title, date, author, source."""
+    m = _FRONT_MATTER_RE.match(source_text)
+    if not m:
+        return {}
+    fields = {}
+    for f in _FRONT_FIELD_RE.finditer(source_text, m.start("body"), m.end("body")):
+        value, a = f["value"], f.start("value")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value, a = value[1:-1], a + 1
+        if value and f["key"] not in fields:
+            fields[f["key"]] = (value, a, a + len(value))
+    return fields
+
+
+def _source_evidence(doc: PreparedDocument, start: int, end: int, rule: str) -> Evidence:
+    """Evidence for a span of the file itself (front matter is not in the normalised text)."""
+    return Evidence(doc.source.id, ((start, end),), doc.source.text[start:end], rule)
+
+
+def _wire(text: str, start: int, end: int, gazetteer: AgencyGazetteer):
+    """``(issuers, title, title start)`` of …甲、乙印发了《丙》 in ``text[start:end]``;
+    issuers are ``(name, start, end)`` with offsets into ``text``."""
+    for m in re.finditer(r"印发了?[ \t]*《(?P<t>[^《》\n]{2,120})》", text[start:end]):
+        at = start + m.start()
+        clause = max(start, max(text.rfind(ch, start, at) for ch in "，。：:；\n（）") + 1)
+        names = [(n, clause + a, clause + b) for n, a, b in split_issuers(text[clause:at], gazetteer)]
+        if names:
+            return names, m["t"], start + m.start("t")
+    return None
+
+
+def _title_from_front_matter(doc: PreparedDocument, facts: PlanFacts, front: dict, issuer_names: list,
+                             gazetteer: AgencyGazetteer) -> None:
+    if "title" not in front:
+        return
+    value, a, b = front["title"]
+    wire = _wire(doc.source.text, a, b, gazetteer)
+    if wire:
+        names, title, t_start = wire
+        facts.title = Claim(standalone_title(title), _source_evidence(doc, t_start, t_start + len(title), "plan.title.front-matter"))
+        issuer_names.extend((n, na, nb, "plan.issuer.front-matter") for n, na, nb in names)
+    else:
+        facts.title = Claim(standalone_title(value), _source_evidence(doc, a, b, "plan.title.front-matter"))
+
+
+def _title_from_wire(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, gazetteer: AgencyGazetteer) -> None:
+    text = doc.text
+    wire = _wire(text, 0, min(len(text), 1500), gazetteer)
+    if wire:
+        names, title, t_start = wire
+        facts.title = Claim(standalone_title(title), doc.evidence(t_start, t_start + len(title), "plan.title.wire"))
+        issuer_names.extend((n, a, b, "plan.issuer.wire") for n, a, b in names)
+
+
+def document_kind(title: str, kinds: list[DocumentKind]) -> str:
+    """The kind of a document by its title's closing word (批复, 函, 规划纲要 …),
+    else the longest kind word it contains (甲都市计划通盘检讨（主要计划）案); ``document``
+    when none.
+
+    >>> from plankg.loaders.reference import read_document_kinds
+    >>> kinds = read_document_kinds()
+    >>> document_kind("甲乙城市群发展规划纲要", kinds), document_kind("国务院关于甲乙的批复", kinds)
+    ('outline', 'approval')
+    >>> document_kind("甲市乙区都市计划通盘检讨（主要计划）案", kinds), document_kind("会议纪要", kinds)
+    ('urban-plan', 'document')
+    """
+    bare = re.sub(r"(?:（[^（）]*）|\([^()]*\))+$", "", title.rstrip("案》 ")) or title
+    words = sorted((k for k in kinds if k.term), key=lambda k: len(k.term), reverse=True)
+    for k in words:
+        if bare.endswith(k.term):
+            return k.kind
+    for k in words:
+        if k.term in title:
+            return k.kind
+    return "document"
+
+
+def _from_page_metadata(doc: PreparedDocument, facts: PlanFacts, page: dict, issuer_names: list) -> None:
+    """Issuer, issue date and document number from a page's metadata table, where the text gave none."""
+    if "issuer" in page and not issuer_names:
+        value, a, _ = page["issuer"]
+        for name in re.split(r"[ 、，,]+", value):
+            if name:
+                start = a + value.find(name)
+                issuer_names.append((name, start, start + len(name), "plan.issuer.page-metadata"))
+    if "date" in page and facts.date is None:
+        value, a, _ = page["date"]
+        for m, iso in _dates(value):
+            facts.date = Claim(iso, doc.evidence(a + m.start(), a + m.end(), "plan.date.page-metadata"))
+            break
+    if "doc_no" in page and facts.doc_no is None:
+        value, a, _ = page["doc_no"]
+        m = _DOCNO_RE.search(value)
+        if m:
+            facts.doc_no = Claim(normalize_doc_no(m["prefix"], m["year"], m["num"]),
+                                 doc.evidence(a + m.start(), a + m.end(), "plan.doc_no.page-metadata"))
+    if "published" in page:
+        value, a, _ = page["published"]
+        for m, iso in _dates(value):
+            facts.published = Claim(iso, doc.evidence(a + m.start(), a + m.end(), "plan.published.page-metadata"))
+            break
+
+
+def _published(doc: PreparedDocument, facts: PlanFacts, front: dict) -> None:
+    """The publication date of a news post from its front matter (RFC 2822 or ISO dates)."""
+    if facts.published is not None or "date" not in front:
+        return
+    value, a, b = front["date"]
+    iso = None
+    m = re.match(r"((?:19|20)\d\d)-(\d\d)-(\d\d)", value)
+    if m:
+        iso = _valid_iso(int(m[1]), int(m[2]), int(m[3]))
+    else:
+        try:
+            iso = parsedate_to_datetime(value).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            iso = None
+    if iso:
+        facts.published = Claim(iso, _source_evidence(doc, a, b, "plan.published.front-matter"))
+
+
+def _valid_iso(y: int, m: int, d: int) -> str | None:
+    """``YYYY-MM-DD`` when the date exists, else None."""
+    try:
+        return datetime.date(y, m, d).isoformat()
+    except ValueError:
+        return None
 
 
 def _doc_no(doc: PreparedDocument, facts: PlanFacts, after: int, head_end: int) -> None:
@@ -204,7 +419,8 @@ def _doc_no(doc: PreparedDocument, facts: PlanFacts, after: int, head_end: int) 
         return
 
 
-def _signature(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, head_end: int) -> None:
+def _signature(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, head_end: int,
+               gazetteer: AgencyGazetteer) -> None:
     """Signature blocks: organisation names directly followed by a date."""
     text = doc.text
     for m, iso in sorted(_dates(text, 0, head_end + 400), key=lambda x: x[0].start()):
@@ -214,7 +430,7 @@ def _signature(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, head
         if not block:
             continue
         offset = m.start() - len(before) + block.start(1)
-        names = split_issuers(block.group(1))
+        names = split_issuers(block.group(1), gazetteer)
         if facts.date is None:
             facts.date = Claim(iso, doc.evidence(*m.span(), "plan.date.signature"))
         known = {n for n, *_ in issuer_names}
@@ -295,22 +511,23 @@ _ACTS = (
 )
 
 
-def cited_act(title: str) -> tuple[str, str, tuple[str, ...]] | None:
+def cited_act(title: str, gazetteer: AgencyGazetteer) -> tuple[str, str, tuple[str, ...]] | None:
     """``(act, subject, issuers)`` when a cited title is a notice issuing a plan or an approval of one.
 
-    >>> cited_act("中共湖南省委 湖南省人民政府关于印发〈甲乙规划〉的通知")
+    >>> g = AgencyGazetteer.load()
+    >>> cited_act("中共湖南省委 湖南省人民政府关于印发〈甲乙规划〉的通知", g)
     ('notice', '甲乙规划', ('中共湖南省委', '湖南省人民政府'))
-    >>> cited_act("甲乙规划") is None
+    >>> cited_act("甲乙规划", g) is None
     True
     """
     for act, regex in _ACTS:
         m = regex.match(title)
         if m:
-            return act, m["subject"], tuple(name for name, _, _ in split_issuers(m["issuer"]))
+            return act, m["subject"], tuple(name for name, _, _ in split_issuers(m["issuer"], gazetteer))
     return None
 
 
-def _citations(doc: PreparedDocument, facts: PlanFacts) -> None:
+def _citations(doc: PreparedDocument, facts: PlanFacts, gazetteer: AgencyGazetteer) -> None:
     own = facts.title.value if facts.title else None
     seen = set()
     for m in _CITATION_RE.finditer(doc.text):
@@ -324,7 +541,7 @@ def _citations(doc: PreparedDocument, facts: PlanFacts) -> None:
                 doc_no = normalize_doc_no(d["prefix"], d["year"], d["num"])
         issuer = None
         im = re.match(rf"(?P<i>[{CJK}]{{2,30}}?)关于", title)
-        if im and split_issuers(im["i"]):
+        if im and split_issuers(im["i"], gazetteer):
             issuer = im["i"]
         key = (title, doc_no)
         if key in seen:
@@ -333,6 +550,6 @@ def _citations(doc: PreparedDocument, facts: PlanFacts) -> None:
         if any(c.title == title and c.doc_no is None for c in facts.citations) and doc_no:
             facts.citations = [c for c in facts.citations if c.title != title]
         relation = _relation(doc.text, m.start(), title, own)
-        act, subject, act_issuers = cited_act(title) or (None, None, ())
+        act, subject, act_issuers = cited_act(title, gazetteer) or (None, None, ())
         facts.citations.append(CitedDocument(title, doc_no, issuer, doc.evidence(*m.span(), f"plan.citation.{relation}"),
                                              relation, act, subject, act_issuers))

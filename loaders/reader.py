@@ -42,12 +42,16 @@ class DocumentError(InputError):
     """
 
 
+FOLDER_DOCUMENTATION = {"README", "LICENSE", "LICENCE", "CHANGELOG", "CONTRIBUTING", "NOTICE", "AUTHORS"}
+
+
 def find_documents(paths: list[str | Path]) -> list[Path]:
     """Expand files and folders into the sorted list of plan files they hold.
 
     Folders are searched recursively for ``.txt``, ``.md``, ``.html`` and
-    ``.htm`` files; a path given explicitly is kept whatever its suffix, so
-    that reading it can say what is wrong with it.
+    ``.htm`` files, leaving out hidden files and a folder's own documentation
+    (README, LICENSE, CHANGELOG …); a path given explicitly is kept whatever its
+    suffix, so that reading it can say what is wrong with it.
     """
     found: list[Path] = []
     for raw in paths:
@@ -57,6 +61,7 @@ def find_documents(paths: list[str | Path]) -> list[Path]:
                 p for p in sorted(path.rglob("*"))
                 if p.is_file() and p.suffix.lower() in SUFFIX_MEDIA_TYPES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.stem.upper() not in FOLDER_DOCUMENTATION
             )
         else:
             found.append(path)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -75,3 +75,35 @@ def read_provinces(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Province]
     """The province-level units of ``provinces.csv``, by GB/T 2260 code."""
     return {r["code"]: Province(r["code"], r["name"], r["short"], r["key"], r["relative"], r["departments"] == "1")
             for r in read_data_csv("provinces.csv", extra_dirs)}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A kind of document and the title word that says it (``document_kinds.csv``)."""
+
+    term: str
+    kind: str
+    label_en: str
+
+
+def read_document_kinds(extra_dirs: Iterable[str | Path] = ()) -> list[DocumentKind]:
+    """The document kinds of ``document_kinds.csv``, in file order."""
+    return [DocumentKind(r["term"], r["kind"], r["label_en"]) for r in read_data_csv("document_kinds.csv", extra_dirs)]
+
+
+@dataclass(frozen=True)
+class RoleWords:
+    """Words that shape role slots and open-world names (``role_words.csv``), by role."""
+
+    by_role: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __getitem__(self, role: str) -> tuple[str, ...]:
+        return self.by_role.get(role, ())
+
+    @classmethod
+    def load(cls, extra_dirs: Iterable[str | Path] = ()) -> "RoleWords":
+        """The words of ``role_words.csv`` (plus ``extra_dirs``), longest first within a role."""
+        by_role: dict[str, list[str]] = {}
+        for r in read_data_csv("role_words.csv", extra_dirs):
+            by_role.setdefault(r["role"], []).append(r["term"])
+        return cls({k: tuple(sorted(set(v), key=lambda w: (-len(w), w))) for k, v in by_role.items()})

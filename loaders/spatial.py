@@ -7,13 +7,14 @@ Rules read the normalised text with the place gazetteer; rule names are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from plankg.facts import AxisFacts, Claim, ClusterFacts, RegionMember
 from plankg.loaders.lines import CorridorTable, find_lines, leading_words
 from plankg.loaders.normalize import HAN
 from plankg.loaders.places import Place, PlaceGazetteer, PlaceMention
 from plankg.loaders.prepared import PreparedDocument
+from plankg.loaders.reference import RoleWords
 
 AXIS_SUFFIXES = ("城镇发展轴", "发展轴", "城镇发展带", "发展带")
 LIST_ONLY_SUFFIXES = ("经济带", "城镇带", "产业走廊", "发展走廊")
@@ -50,20 +51,77 @@ class SpatialContext:
     doc: PreparedDocument
     places: PlaceGazetteer
     aliases: dict[str, Place]
+    roles: RoleWords = field(default_factory=RoleWords.load)
 
-    def scan(self, start: int, end: int) -> list[PlaceMention]:
-        """Place mentions, county short forms and the document's abbreviations included."""
-        return self.places.scan(self.doc.text, start, end, county_short=True, extra=self.aliases)
+    def scan(self, start: int, end: int, open_world: bool = False) -> list[PlaceMention]:
+        """Place mentions, county short forms and the document's abbreviations included.
+
+        With ``open_world`` (a member list, an axis formula, a scope sentence),
+        an item of the list that no table knows but that has a division's form
+        (甲乙市, 丙县) is kept too, as an unresolved place."""
+        found = self.places.scan(self.doc.text, start, end, county_short=True, extra=self.aliases)
+        if not open_world:
+            return found
+        for name, a, b in list_items(self.doc.text, start, end, self.roles):
+            if not any(m.start < b and a < m.end for m in found) and place_form(name, self.roles):
+                found.append(PlaceMention(unresolved_place(name), a, b, name))
+        return sorted(found, key=lambda m: m.start)
 
     def claims(self, mentions: list[PlaceMention], rule: str) -> list[Claim[str]]:
         """One claim per place; regions with members become their members."""
         out: list[Claim[str]] = []
         for m in mentions:
+            if m.place.level == "unresolved":
+                out.append(Claim(m.place.code, self.doc.evidence(m.start, m.end, f"{rule}.unresolved")))
+                continue
             expanded = self.places.expand(m.place)
             member_rule = rule if len(expanded) == 1 and expanded[0] is m.place else f"{rule}.region-member"
             for p in expanded:
                 out.append(Claim(p.code, self.doc.evidence(m.start, m.end, member_rule)))
         return _unique(out)
+
+
+def unresolved_place(name: str) -> Place:
+    """A place found by structure that no table knows: ``unresolved:<name>``."""
+    return Place(f"unresolved:{name}", name, "unresolved")
+
+
+def list_items(text: str, start: int, end: int, roles: RoleWords) -> list[tuple[str, int, int]]:
+    """The items of a list of names in ``text[start:end]`` (separated by 、，和及与),
+    with trailing words such as 全域 or 等 cut off.
+
+    >>> list_items("甲乙市、丙丁县全域和戊己市等", 0, 14, RoleWords.load())
+    [('甲乙市', 0, 3), ('丙丁县', 4, 7), ('戊己市', 10, 13)]
+    """
+    out = []
+    for m in re.finditer(r"[^、，,和及与；。：（）\n]+", text[start:end]):
+        name, a = m.group(0).strip(), start + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        for lead in roles["place-lead"]:
+            if name.startswith(lead) and len(name) > len(lead):
+                name, a = name[len(lead):], a + len(lead)
+                break
+        cut = True
+        while cut:
+            cut = False
+            for tail in roles["place-tail"]:
+                if name.endswith(tail) and len(name) > len(tail):
+                    name, cut = name[: -len(tail)], True
+        if name:
+            out.append((name, a, a + len(name)))
+    return out
+
+
+def place_form(name: str, roles: RoleWords) -> bool:
+    """Whether a list item has the form of a division's name: 1–6 Han characters and
+    a division suffix (``place-suffix``), not a word like 城区 (``place-not-ending``).
+
+    >>> roles = RoleWords.load()
+    >>> place_form("甲乙市", roles), place_form("中心城区", roles), place_form("推进建设", roles)
+    (True, False, False)
+    """
+    if not re.fullmatch(rf"[{HAN}]{{2,8}}", name) or any(name.endswith(w) for w in roles["place-not-ending"]):
+        return False
+    return any(name.endswith(s) and 1 <= len(name) - len(s) <= 6 for s in roles["place-suffix"])
 
 
 def _unique(claims: list[Claim[str]]) -> list[Claim[str]]:
@@ -85,10 +143,10 @@ def document_aliases(doc: PreparedDocument, places: PlaceGazetteer) -> dict[str,
     return aliases
 
 
-def extract_spatial(doc: PreparedDocument, places: PlaceGazetteer | None = None):
+def extract_spatial(doc: PreparedDocument, places: PlaceGazetteer | None = None, roles: RoleWords | None = None):
     """Scope places, axes, clusters and region memberships of a document."""
     places = places or PlaceGazetteer.load()
-    ctx = SpatialContext(doc, places, document_aliases(doc, places))
+    ctx = SpatialContext(doc, places, document_aliases(doc, places), roles or RoleWords.load())
     return plan_scope(ctx), extract_axes(ctx), extract_clusters(ctx), region_memberships(ctx)
 
 
@@ -102,7 +160,7 @@ def plan_scope(ctx: SpatialContext) -> list[Claim[str]]:
         return []
     end_m = _SCOPE_END_RE.search(text, m.end())
     end = end_m.start() if end_m else min(len(text), m.end() + 400)
-    mentions = ctx.scan(m.end(), end)
+    mentions = ctx.scan(m.end(), end, open_world=True)
     # A province right before one of its places only qualifies it (湖北省武汉市).
     kept = [x for i, x in enumerate(mentions)
             if not (x.place.level == "province" and i + 1 < len(mentions) and mentions[i + 1].start == x.end)]
@@ -273,7 +331,7 @@ def extract_axes(ctx: SpatialContext, corridors: CorridorTable | None = None) ->
     for d in _definitions(ctx, corridors):
         axis = AxisFacts(d.name, d.kind, ctx.doc.evidence(d.start, d.end, f"axis.definition.{d.form}"))
         if d.form == "list":
-            axis.nodes = ctx.claims(ctx.scan(*d.body), "axis.node.listed")
+            axis.nodes = ctx.claims(ctx.scan(*d.body, open_world=True), "axis.node.listed")
         else:
             _read_body(ctx, axis, d)
         _assign_corridor(ctx, axis, d, corridors)
@@ -307,7 +365,7 @@ def _read_body(ctx: SpatialContext, axis: AxisFacts, d: _Definition) -> None:
             if a < c_start + z.end() and _is_named_zone(text[a:c_start + z.end()]):
                 zone_spans.append((a, c_start + z.end()))
         zones.extend(zone_spans)
-        mentions = [m for m in ctx.scan(c_start, c_end)
+        mentions = [m for m in ctx.scan(c_start, c_end, open_world=True)
                     if not any(a <= m.start < b for a, b in zone_spans)]
         for group in _mention_lists(text, mentions):
             before = text[c_start:group[0].start]

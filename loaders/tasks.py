@@ -13,12 +13,13 @@ Four forms are read:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from plankg.facts import AgencyRef, TaskFacts
-from plankg.loaders.agencies import AgencyGazetteer
+from plankg.loaders.agencies import Agency, AgencyGazetteer, Resolution
 from plankg.loaders.normalize import HAN
 from plankg.loaders.places import PlaceGazetteer
+from plankg.loaders.reference import RoleWords
 from plankg.loaders.prepared import PreparedDocument
 from plankg.loaders.tables import cells
 
@@ -31,7 +32,7 @@ _TASK_WORDS = ("建设重点", "重点任务", "工作任务", "主要任务", "
 _NUMBER_CELL_RE = re.compile(r"^(\d{1,3})(?:[、.．]\s*(.*))?$")
 _CATEGORY_RE = re.compile(r"^[一二三四五六七八九十]+、")
 _MAIN_RE = re.compile(r"^（[一二三四五六七八九十]+）")
-_PAREN_RE = re.compile(r"（(?P<body>[^（）]{2,300}?(?:牵头|负责|参与|配合)[^（）]{0,300}?)）")
+_PAREN_RE = re.compile(r"（(?P<body>[^（）]{0,300}?(?:牵头|负责|参与|配合)[^（）]{0,300}?)）")
 _HEADING_RE = re.compile(r"（[一二三四五六七八九十]+）|(?<![\d.])\d{1,2}、|[一二三四五六七八九十]+、")
 _ENUM_RE = re.compile(r"(?P<agencies>[^，。；：\n]{4,200}?)等(?:部门|单位)(?:分别|各自)?(?:牵头)?负责"
                       r"(?P<domains>[^。；]{2,200}?)等(?P<tail>[^。；，、]{0,20}?工作)")
@@ -47,6 +48,23 @@ class TaskContext:
     agencies: AgencyGazetteer
     places: PlaceGazetteer
     province: str | None
+    roles: RoleWords = field(default_factory=RoleWords.load)
+
+    def open_world(self, name: str, in_slot: bool) -> Resolution | None:
+        """A body no table knows, kept by its form: an agency head at its end
+        (…部, …局, …委员会; in a role slot also …公司, …中心), no task verb at its
+        start and no deadline inside. Relative names (省…) take the province's name."""
+        if not agency_form(name, self.roles, in_slot):
+            return None
+        full = name
+        if self.province and name.startswith(("省", "自治区")) and self.province in self.agencies.provinces:
+            full = self.agencies.provinces[self.province].name + name.removeprefix("自治区").removeprefix("省")
+        return Resolution(Agency(f"unlisted:{full}", full, self.province, "unlisted", listed=False), "form")
+
+    def resolve(self, name: str, in_slot: bool) -> Resolution | None:
+        """Resolve a name by the tables, else keep it by its form (see ``open_world``);
+        bodies no table lists have ``unlisted:`` keys (how: ``pattern`` or ``form``)."""
+        return self.agencies.resolve_tolerant(name, self.province) or self.open_world(name, in_slot)
 
     def agency_list(self, start: int, end: int, rule: str, places_are_governments: bool = False,
                     strict: bool = True) -> list[AgencyRef] | None:
@@ -84,7 +102,17 @@ class TaskContext:
             lookup = name
             if (suffix or places_are_governments) and _is_place_name(self.places, name):
                 lookup = name + (suffix or "人民政府")
-            found = self.agencies.resolve_tolerant(lookup, self.province)
+            if any(w in name for w in self.roles["not-inside"]):
+                if strict:
+                    return None
+                continue  # a deadline sharing the slot: 年内持续推进
+            found = self.resolve(lookup, in_slot=not strict)
+            parts = [] if found else _conjoined(name, a)
+            if parts and all(self.resolve(n, in_slot=not strict) for n, _, _ in parts):
+                for n, pa, pb in parts:
+                    f = self.resolve(n, in_slot=not strict)
+                    refs.append(AgencyRef(f.agency.key, n, f.how, self.doc.evidence(pa, pb, rule)))
+                continue
             if found is None:
                 if strict:
                     return None
@@ -98,6 +126,37 @@ class TaskContext:
         return unique
 
 
+def agency_form(name: str, roles: RoleWords, in_slot: bool = True) -> bool:
+    """Whether a name has the form of an agency: Han characters, a head word at
+    its end (role ``head-strong``; ``head-weak`` too inside a role slot), no task
+    verb at its start and no deadline inside.
+
+    >>> roles = RoleWords.load()
+    >>> agency_form("国家林草局", roles), agency_form("甲乙控股集团", roles), agency_form("甲乙控股集团", roles, in_slot=False)
+    (True, True, False)
+    >>> agency_form("年内持续推进", roles), agency_form("加快建设物流中心", roles)
+    (False, False)
+    """
+    if not 2 <= len(name) <= 40 or not re.fullmatch(rf"[{HAN}（）·]+", name):
+        return False
+    if name.startswith(roles["not-opening"]) or any(w in name for w in roles["not-inside"]):
+        return False
+    heads = roles["head-strong"] + (roles["head-weak"] if in_slot else ())
+    return any(name.endswith(h) and len(name) > len(h) for h in heads)
+
+
+def _conjoined(name: str, start: int) -> list[tuple[str, int, int]]:
+    """甲与乙 / 甲及乙 / 甲会同乙 as two names with their offsets (``和`` stays: it is inside names)."""
+    parts, pos = [], 0
+    for m in re.finditer(r"以及|与|及|会同", name):
+        parts.append((name[pos:m.start()], start + pos, start + m.start()))
+        pos = m.end()
+    if not parts:
+        return []
+    parts.append((name[pos:], start + pos, start + len(name)))
+    return [p for p in parts if p[0]]
+
+
 def _is_place_name(places: PlaceGazetteer, name: str) -> bool:
     """A known place, or a name of a city or county's form (甲乙市)."""
     return bool(places.lookup(name)) or bool(re.fullmatch(rf"[{HAN}]{{1,6}}[市县区州]", name)) and not \
@@ -105,9 +164,12 @@ def _is_place_name(places: PlaceGazetteer, name: str) -> bool:
 
 
 def extract_tasks(doc: PreparedDocument, province: str | None, agencies: AgencyGazetteer | None = None,
-                  places: PlaceGazetteer | None = None) -> list[TaskFacts]:
-    """All tasks of a document: annex tables first, then prose forms in order."""
-    ctx = TaskContext(doc, agencies or AgencyGazetteer.load(), places or PlaceGazetteer.load(), province)
+                  places: PlaceGazetteer | None = None, roles: RoleWords | None = None) -> list[TaskFacts]:
+    """All tasks of a document: annex tables first, then prose forms in order.
+
+    Builds pass the reference data they loaded; called alone, the shipped data is used."""
+    ctx = TaskContext(doc, agencies or AgencyGazetteer.load(), places or PlaceGazetteer.load(), province,
+                      roles or RoleWords.load())
     annex = annex_tasks(ctx)
     prose = sorted(parenthetical_tasks(ctx) + enumeration_tasks(ctx) + responsibility_tasks(ctx),
                    key=lambda t: t.evidence.start)
@@ -174,14 +236,44 @@ def annex_tasks(ctx: TaskContext) -> list[TaskFacts]:
 
 # ---------------------------------------------------------------- parentheticals
 
+_SUPPORT_TAIL_RE = re.compile(r"等?(?:参与|配合|协助|协办|按职责分工负责|按职责分工|按分工负责|分工负责|共同负责)")
+
+
+def _slots(ctx: TaskContext, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Role slots in ``text[start:end]``: ``(role, list start, list end)`` for 牵头单位：甲、乙 …;
+    a slot's list ends at the next slot, a ；, a line end or ``end``."""
+    labels = "|".join(map(re.escape, ctx.roles["slot-lead"] + ctx.roles["slot-support"]))
+    if not labels:
+        return []
+    found = list(re.finditer(rf"(?P<label>{labels})[ \t]*[：:][ \t]*", text[start:end]))
+    out = []
+    for i, m in enumerate(found):
+        a = start + m.end()
+        b = start + found[i + 1].start() if i + 1 < len(found) else end
+        stop = re.search(r"[；;\n。]", text[a:b])
+        b = a + stop.start() if stop else b
+        role = "lead" if m["label"] in ctx.roles["slot-lead"] else "support"
+        out.append((role, a, b))
+    return out
+
+
 def _assignment(ctx: TaskContext, body: str, b_start: int):
     """(lead refs, support refs, joint) of an assignment parenthetical."""
+    slots = _slots(ctx, ctx.doc.text, b_start, b_start + len(body))
+    if slots:
+        lead: list[AgencyRef] = []
+        support: list[AgencyRef] = []
+        for role, a, b in slots:
+            refs = ctx.agency_list(a, b, f"task.slot.{role}", strict=False) or []
+            (lead if role == "lead" else support).extend(refs)
+        return lead, support, len(lead) > 1 and not support
     m = re.match(r"^(?P<lead>.+?)牵头(?:负责)?(?:[，,](?P<rest>.+))?$", body)
     if m:
         lead = ctx.agency_list(b_start + m.start("lead"), b_start + m.end("lead"), "task.parenthetical.lead", strict=False)
         support = []
         if m["rest"]:
-            rest = re.sub(r"等?(?:参与|配合|协助|按职责分工负责|按分工负责|共同负责)$", "", m["rest"])
+            tail = _SUPPORT_TAIL_RE.search(m["rest"])
+            rest = m["rest"][:tail.start()] if tail else m["rest"]
             support = ctx.agency_list(b_start + m.start("rest"), b_start + m.start("rest") + len(rest),
                                       "task.parenthetical.support", strict=False)
         return lead, support, False

@@ -32,6 +32,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     characters: int = 0
+    unresolved: dict[str, int] = field(default_factory=dict)  # names no table knows, per kind
 
 
 def default_corpus() -> Path:
@@ -52,39 +53,45 @@ def build(
     out: str | Path = "out",
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
+    reference: Iterable[str | Path] = (),
 ) -> BuildResult:
     """Build the knowledge graph of plan files and folders into ``out``.
 
     With no paths, the sample corpus is built. Files that cannot be read are
     listed in ``errors`` (or raise, with ``strict``); the output directory is
-    replaced only once the new build is complete.
+    replaced only once the new build is complete. ``reference`` names folders
+    whose CSV files add rows to the shipped reference data (same file names
+    and columns: ``provinces.csv``, ``agencies.csv``, ``divisions.csv`` …).
     """
+    from plankg.context import ReferenceData
     from plankg.graph.rdf import build_graph
     from plankg.graph.store import write_outputs
     from plankg.pipeline import extract_corpus
+    from plankg.report import corpus_report, document_report
 
     started = time.perf_counter()
     paths = list(paths) if paths else [default_corpus()]
-    corpus = extract_corpus(paths, strict=strict, progress=progress)
-    graph = build_graph(corpus)
+    ref = ReferenceData.load(reference)
+    corpus = extract_corpus(paths, strict=strict, progress=progress, reference=ref)
+    graph = build_graph(corpus, ref)
     warnings = [w for d in corpus.documents for w in d.warnings]
     plans = sum(1 for d in corpus.documents if d.plan.title)
+    found = corpus_report(corpus)
     manifest = {
         "plankg_version": __version__,
-        "documents": [
-            {"file": d.source.name, "sha256": d.source.sha256, "encoding": d.source.encoding,
-             "plan": d.plan.title.value if d.plan.title else None}
-            for d in corpus.documents
-        ],
+        "reference": list(ref.extra_dirs),
+        "documents": [document_report(d) for d in corpus.documents],
         "errors": corpus.errors,
         "warnings": warnings,
         "triples": len(graph),
+        **found,
     }
     out_path = write_outputs(graph, manifest, out)
     return BuildResult(
         out=out_path, documents=len(corpus.documents), plans=plans, triples=len(graph),
         errors=corpus.errors, warnings=warnings, seconds=time.perf_counter() - started,
         characters=sum(len(d.source.text) for d in corpus.documents),
+        unresolved=found["unresolved"]["per_kind"],
     )
 
 

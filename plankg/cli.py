@@ -85,8 +85,10 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", default="out", show_default=True, type=click.Path(path_type=Path), help="Build directory to write.")
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read (default: skip it and report it).")
+@click.option("--reference", "-r", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="A folder of CSV files that add rows to the shipped reference data (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
-def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None:
+def build(paths: tuple[Path, ...], out: Path, strict: bool, reference: tuple[Path, ...], quiet: bool) -> None:
     """Build the graph of plan files or folders (default: the sample corpus).
 
     Writes OUT/graph.ttl, OUT/graph.nt and OUT/build.json; a failed build
@@ -98,7 +100,7 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None
         if show:
             click.echo(f"\r\x1b[Kreading {path.name}", nl=False, err=True)
 
-    result = api.build(list(paths) or None, out=out, strict=strict, progress=progress)
+    result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference)
     if show:
         click.echo("\r\x1b[K", nl=False, err=True)
     for err in result.errors:
@@ -108,7 +110,9 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None
     if not quiet:
         click.echo(
             f"built {result.out}: {result.documents} documents, {result.plans} plans, "
-            f"{result.triples} triples in {result.seconds:.1f} s"
+            f"{result.triples} triples in {result.seconds:.1f} s; unresolved names: "
+            + (", ".join(f"{n} {kind}" for kind, n in result.unresolved.items()) or "none")
+            + (f" (see `plankg query unresolved --graph {result.out}`)" if result.unresolved else "")
         )
     if result.errors and result.documents == 0:
         raise _Failure("no document could be read")

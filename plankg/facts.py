@@ -93,16 +93,23 @@ class ScopeFigure:
 class PlanFacts:
     """Metadata of one plan document.
 
+    Every document has a ``title`` (from its heading, the notice issuing it,
+    front matter, a page's metadata table, a wire lead, or last its file name:
+    the title's evidence rule says which) and a ``kind`` (a key of
+    ``document_kinds.csv``: plan, outline, scheme, opinion, approval, letter …).
     ``issuers`` holds canonical agency keys (see ``plankg.loaders.agencies``).
-    ``date`` is ISO 8601: a full date, or a year alone when only the year is
-    known. Fields a document does not state stay ``None`` or empty.
+    ``date`` (issue date) and ``published`` are ISO 8601: a full date, or a
+    year alone when only the year is known. Fields a document does not state
+    stay ``None`` or empty.
     """
 
     document: str
     title: Claim[str] | None = None
+    kind: Claim[str] | None = None
     notice_title: Claim[str] | None = None
     issuers: list[Claim[str]] = field(default_factory=list)
     date: Claim[str] | None = None
+    published: Claim[str] | None = None
     doc_no: Claim[str] | None = None
     approved_by: list[Claim[str]] = field(default_factory=list)
     approval_doc_no: Claim[str] | None = None
@@ -197,6 +204,32 @@ class ProjectFact:
     evidence: Evidence
 
 
+@dataclass(frozen=True)
+class TargetFact:
+    """A target (or a baseline-and-target pair) of one indicator."""
+
+    indicator: str
+    written: str
+    unit: str | None
+    value_text: str
+    value: float | None
+    base_value: float | None
+    comparator: str | None
+    cumulative: bool
+    year: int | None
+    baseline_year: int | None
+    baseline_text: str | None
+    category: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class PlanScope:
+    """The places a plan's 规划范围 / 实施范围 sentence lists (codes, see ``AxisFacts``)."""
+
+    places: tuple[Claim[str], ...]
+
+
 @dataclass
 class DocumentFacts:
     """Everything extracted from one document."""
@@ -208,8 +241,23 @@ class DocumentFacts:
     region_members: list[RegionMember] = field(default_factory=list)
     tasks: list[TaskFacts] = field(default_factory=list)
     projects: list[ProjectFact] = field(default_factory=list)
-    indicators: list = field(default_factory=list)  # plankg.loaders.indicators.TargetFact
+    indicators: list[TargetFact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def add(self, fact) -> None:
+        """File one extracted fact in the list of its class."""
+        if isinstance(fact, PlanScope):
+            self.plan.scope_places = list(fact.places)
+            return
+        for cls, name in _FACT_LISTS:
+            if isinstance(fact, cls):
+                getattr(self, name).append(fact)
+                return
+        raise TypeError(f"no place in DocumentFacts for a {type(fact).__name__}")
+
+
+_FACT_LISTS = ((AxisFacts, "axes"), (ClusterFacts, "clusters"), (RegionMember, "region_members"),
+               (TaskFacts, "tasks"), (ProjectFact, "projects"), (TargetFact, "indicators"))
 
 
 @dataclass

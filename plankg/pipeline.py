@@ -1,37 +1,90 @@
-"""From files to facts: read, normalise, extract, resolve across documents."""
+"""From files to facts: read, normalise, extract, resolve across documents.
+
+Every extractor has one signature, ``extract(document, context) -> list[fact]``,
+and is registered by name in ``EXTRACTORS``; they run in that order on each
+document (the plan extractor first: the others read the plan's province from
+the context). ``context`` holds the build's reference data, loaded once.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from plankg.facts import CorpusFacts, DocumentFacts
-from plankg.loaders.agencies import AgencyGazetteer
-from plankg.loaders.metadata import extract_plan_facts
-from plankg.loaders.places import PlaceGazetteer
-from plankg.loaders.spatial import extract_spatial
+from plankg.context import ReferenceData
+from plankg.facts import CorpusFacts, DocumentFacts, PlanFacts, PlanScope
 from plankg.loaders.indicators import extract_indicators
-from plankg.loaders.projects import extract_projects
-from plankg.loaders.tasks import extract_tasks
+from plankg.loaders.metadata import extract_plan_facts
 from plankg.loaders.prepared import PreparedDocument, prepare
+from plankg.loaders.projects import extract_projects
 from plankg.loaders.reader import DocumentError, find_documents, read_document
+from plankg.loaders.spatial import extract_spatial
+from plankg.loaders.tasks import extract_tasks
 from plankg.resolve import link_task_corridors, resolve_city_airports, resolve_cross_document
 
 
-def extract_document(doc: PreparedDocument, gazetteer: AgencyGazetteer, places: PlaceGazetteer | None = None) -> DocumentFacts:
-    """Run every extractor over one prepared document."""
-    facts = DocumentFacts(source=doc.source, plan=extract_plan_facts(doc, gazetteer))
-    facts.plan.scope_places, facts.axes, facts.clusters, facts.region_members = extract_spatial(doc, places)
-    facts.tasks = extract_tasks(doc, plan_province(facts.plan, gazetteer), gazetteer, places)
-    facts.projects = extract_projects(doc, places)
-    facts.indicators = extract_indicators(doc)
-    if facts.plan.title is None:
-        facts.warnings.append(f"{doc.source.path}: no plan title found; the document adds no plan")
+@dataclass
+class DocumentContext:
+    """What the extractors of one document share: the build's reference data
+    and the document's plan once the plan extractor has run."""
+
+    reference: ReferenceData
+    plan: PlanFacts | None = None
+
+    @property
+    def province(self) -> str | None:
+        """The province whose relative names (省发改委) the document uses."""
+        return plan_province(self.plan, self.reference) if self.plan else None
+
+
+def _plan(doc: PreparedDocument, ctx: DocumentContext) -> list:
+    ctx.plan = extract_plan_facts(doc, ctx.reference.agencies, list(ctx.reference.kinds))
+    return [ctx.plan]
+
+
+def _spatial(doc: PreparedDocument, ctx: DocumentContext) -> list:
+    scope, axes, clusters, members = extract_spatial(doc, ctx.reference.places, ctx.reference.roles)
+    return [PlanScope(tuple(scope)), *axes, *clusters, *members]
+
+
+def _tasks(doc: PreparedDocument, ctx: DocumentContext) -> list:
+    return extract_tasks(doc, ctx.province, ctx.reference.agencies, ctx.reference.places, ctx.reference.roles)
+
+
+def _projects(doc: PreparedDocument, ctx: DocumentContext) -> list:
+    return extract_projects(doc, ctx.reference.places)
+
+
+def _indicators(doc: PreparedDocument, ctx: DocumentContext) -> list:
+    return extract_indicators(doc)
+
+
+EXTRACTORS: dict[str, Callable[[PreparedDocument, DocumentContext], list]] = {
+    "plan": _plan,
+    "spatial": _spatial,
+    "tasks": _tasks,
+    "projects": _projects,
+    "indicators": _indicators,
+}
+
+
+def extract_document(doc: PreparedDocument, reference: ReferenceData) -> DocumentFacts:
+    """Run every registered extractor over one prepared document."""
+    ctx = DocumentContext(reference)
+    facts: DocumentFacts | None = None
+    for extract in EXTRACTORS.values():
+        for fact in extract(doc, ctx):
+            if isinstance(fact, PlanFacts):
+                facts = DocumentFacts(source=doc.source, plan=fact)
+            else:
+                facts.add(fact)
     return facts
 
 
-def plan_province(plan, gazetteer: AgencyGazetteer) -> str | None:
+def plan_province(plan: PlanFacts, reference: ReferenceData) -> str | None:
     """The province whose abbreviations (省发改委) a plan's text uses: its issuer's,
     else the province its title opens with (湖南省…实施方案)."""
+    gazetteer = reference.agencies
     for claim in plan.issuers:
         agency = gazetteer.agencies.get(claim.value)
         if agency and agency.province:
@@ -47,14 +100,15 @@ def extract_corpus(
     paths: Iterable[str | Path],
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
+    reference: ReferenceData | None = None,
 ) -> CorpusFacts:
     """Extract facts from files and folders.
 
     A file that cannot be read is reported in ``errors`` and skipped, unless
     ``strict`` is set, in which case its ``DocumentError`` is raised.
+    ``reference`` defaults to the shipped reference data.
     """
-    gazetteer = AgencyGazetteer.load()
-    places = PlaceGazetteer.load()
+    reference = reference or ReferenceData.load()
     corpus = CorpusFacts()
     files = find_documents(list(paths))
     if not files:
@@ -73,7 +127,7 @@ def extract_corpus(
         if source.id in seen_ids:
             continue  # the same file given twice
         seen_ids.add(source.id)
-        corpus.documents.append(extract_document(prepare(source), gazetteer, places))
-    resolve_cross_document(corpus, gazetteer)
-    resolve_city_airports(corpus, places)
-    return link_task_corridors(corpus)
+        corpus.documents.append(extract_document(prepare(source), reference))
+    resolve_cross_document(corpus, reference.agencies)
+    resolve_city_airports(corpus, reference.places)
+    return link_task_corridors(corpus, reference.corridors)

@@ -1,0 +1,98 @@
+"""What a build found, for ``build.json`` and the build's summary line: the
+source of every title, the facts and rules per document, and the names that
+structure found but no reference table knows (the to-do list of the data).
+
+>>> from plankg.facts import Evidence, Claim
+>>> list(evidence_of([Claim("x", Evidence("d", ((0, 1),), "甲", "r.one"))]))[0].rule
+'r.one'
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from typing import Iterator
+
+from plankg.facts import AgencyRef, CorpusFacts, DocumentFacts, Evidence
+
+UNRESOLVED_PLACE = "unresolved:"
+UNLISTED_AGENCY = "unlisted:"
+
+
+def evidence_of(value) -> Iterator[Evidence]:
+    """Every ``Evidence`` inside a fact, a list of facts or a claim, depth first."""
+    if isinstance(value, Evidence):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            if f.name != "source":
+                yield from evidence_of(getattr(value, f.name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from evidence_of(item)
+
+
+def unresolved_names(doc: DocumentFacts) -> Counter:
+    """``(kind, name)`` → mentions of the agencies and places of one document
+    that no table resolved."""
+    found: Counter = Counter()
+    for task in doc.tasks:
+        for ref in [*task.lead, *task.support]:
+            if ref.key.startswith(UNLISTED_AGENCY):
+                found[("agency", ref.key.removeprefix(UNLISTED_AGENCY))] += 1
+    for claim in doc.plan.issuers:
+        if claim.value.startswith(UNLISTED_AGENCY):
+            found[("agency", claim.value.removeprefix(UNLISTED_AGENCY))] += 1
+    places = [*doc.plan.scope_places]
+    for axis in doc.axes:
+        places += [*axis.nodes, *axis.radiates]
+    for cluster in doc.clusters:
+        places += cluster.members
+    for claim in places:
+        if claim.value.startswith(UNRESOLVED_PLACE):
+            found[("place", claim.value.removeprefix(UNRESOLVED_PLACE))] += 1
+    return found
+
+
+def document_report(doc: DocumentFacts) -> dict:
+    """One document's entry of ``build.json``."""
+    plan = doc.plan
+    unresolved = unresolved_names(doc)
+    per_kind = Counter()
+    for (kind, _), n in unresolved.items():
+        per_kind[kind] += 1
+    return {
+        "file": doc.source.name, "sha256": doc.source.sha256, "encoding": doc.source.encoding,
+        "format": doc.source.media_type,
+        "plan": plan.title.value if plan.title else None,
+        "title_source": plan.title.evidence.rule if plan.title else None,
+        "kind": plan.kind.value if plan.kind else None,
+        "facts": {"axes": len(doc.axes), "clusters": len(doc.clusters), "tasks": len(doc.tasks),
+                  "task_agencies": sum(len(t.lead) + len(t.support) for t in doc.tasks),
+                  "projects": len(doc.projects), "indicators": len(doc.indicators),
+                  "scope_places": len(plan.scope_places), "citations": len(plan.citations)},
+        "unresolved": dict(sorted(per_kind.items())),
+    }
+
+
+def corpus_report(corpus: CorpusFacts) -> dict:
+    """The build-level figures: unresolved names (per kind, and each with its
+    documents and mentions) and how often each rule fired."""
+    names: dict[tuple[str, str], dict] = {}
+    for doc in corpus.documents:
+        for (kind, name), n in unresolved_names(doc).items():
+            entry = names.setdefault((kind, name), {"name": name, "kind": kind, "documents": [], "mentions": 0})
+            entry["documents"].append(doc.source.name)
+            entry["mentions"] += n
+    rules = Counter(ev.rule for doc in corpus.documents for ev in evidence_of(
+        [doc.plan, doc.axes, doc.clusters, doc.region_members, doc.tasks, doc.projects, doc.indicators]))
+    per_kind = Counter(kind for kind, _ in names)
+    ordered = sorted(names.values(), key=lambda e: (-e["mentions"], e["kind"], e["name"]))
+    for entry in ordered:
+        entry["documents"] = sorted(set(entry["documents"]))
+    return {"unresolved": {"per_kind": dict(sorted(per_kind.items())), "names": ordered},
+            "rules": dict(sorted(rules.items()))}
+
+
+def is_unresolved_ref(ref: AgencyRef) -> bool:
+    """An agency reference that no table resolved."""
+    return ref.key.startswith(UNLISTED_AGENCY)

@@ -22,13 +22,19 @@ from plankg.errors import ReferenceDataError
 
 
 def _rows(text: str, origin: str) -> list[dict[str, str]]:
-    """Rows of a CSV text whose leading ``#`` lines are source notes."""
-    lines = text.splitlines()
-    body = "\n".join(line for line in lines if not line.startswith("#"))
-    rows = list(csv.DictReader(io.StringIO(body)))
-    for n, row in enumerate(rows, 1):
-        if None in row or any(v is None for v in row.values()):
-            raise ReferenceDataError(origin, n, "the row has a different number of fields than the header")
+    """Rows of a CSV text whose leading ``#`` lines are source notes; a row whose
+    number of fields differs from the header's raises, naming the file's line."""
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), 1) if not line.startswith("#")]
+    reader = csv.reader(io.StringIO("\n".join(line for _, line in numbered)))
+    header = next(reader, [])
+    rows = []
+    for fields in reader:
+        line = numbered[reader.line_num - 1][0]
+        if not fields:
+            continue
+        if len(fields) != len(header):
+            raise ReferenceDataError(origin, line, f"{len(fields)} fields where the header has {len(header)}")
+        rows.append(dict(zip(header, fields)))
     return rows
 
 
@@ -36,7 +42,10 @@ def read_data_csv(filename: str, extra_dirs: Iterable[str | Path] = ()) -> list[
     """Rows of a gazetteer CSV shipped in ``plankg.loaders/gazetteers``, then
     the rows of a file of the same name in each of ``extra_dirs`` (if any).
 
-    Lines starting with ``#`` are the file's source notes.
+    Lines starting with ``#`` are the file's source notes. An added file may
+    leave out columns (they read as empty) but not bring columns the shipped
+    file lacks, nor rows longer than its header: those raise
+    ``ReferenceDataError`` naming the file and line.
     """
     text = resources.files("plankg.loaders").joinpath(f"gazetteers/{filename}").read_text("utf-8")
     rows = _rows(text, f"gazetteers/{filename}")
@@ -48,10 +57,12 @@ def read_data_csv(filename: str, extra_dirs: Iterable[str | Path] = ()) -> list[
             except (OSError, UnicodeDecodeError) as exc:
                 raise ReferenceDataError(str(path), 0, f"cannot be read as UTF-8 text ({exc})") from exc
             added = _rows(extra, str(path))
-            missing = set(rows[0]) - set(added[0]) if rows and added else set()
-            if missing:
-                raise ReferenceDataError(str(path), 1, f"lacks the columns {', '.join(sorted(missing))}")
-            rows.extend(added)
+            unknown = set(added[0]) - set(rows[0]) if rows and added else set()
+            if unknown:
+                raise ReferenceDataError(str(path), 1, f"has columns gazetteers/{filename} does not: "
+                                                       f"{', '.join(sorted(unknown))}")
+            columns = list(rows[0]) if rows else []
+            rows.extend({c: r.get(c, "") for c in columns} if columns else r for r in added)
     return rows
 
 

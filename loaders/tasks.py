@@ -49,22 +49,33 @@ class TaskContext:
     places: PlaceGazetteer
     province: str | None
     roles: RoleWords = field(default_factory=RoleWords.load)
+    province_name: str | None = None  # the issuer's province as written, when no table knows it
 
     def open_world(self, name: str, in_slot: bool) -> Resolution | None:
         """A body no table knows, kept by its form: an agency head at its end
         (…部, …局, …委员会; in a role slot also …公司, …中心), no task verb at its
-        start and no deadline inside. Relative names (省…) take the province's name."""
+        start and no deadline inside."""
         if not agency_form(name, self.roles, in_slot):
             return None
+        return Resolution(self._unlisted(name), "form")
+
+    def _unlisted(self, name: str) -> Agency:
+        """An unlisted body; a relative name (省…, 自治区…) takes the issuing province's name,
+        so that two provinces' 省交通运输厅 stay two bodies."""
+        province = self.agencies.provinces.get(self.province).name if self.province in self.agencies.provinces \
+            else self.province_name
         full = name
-        if self.province and name.startswith(("省", "自治区")) and self.province in self.agencies.provinces:
-            full = self.agencies.provinces[self.province].name + name.removeprefix("自治区").removeprefix("省")
-        return Resolution(Agency(f"unlisted:{full}", full, self.province, "unlisted", listed=False), "form")
+        if province and name.startswith(("省", "自治区")):
+            full = province + name.removeprefix("自治区").removeprefix("省")
+        return Agency(f"unlisted:{full}", full, self.province, "unlisted", listed=False)
 
     def resolve(self, name: str, in_slot: bool) -> Resolution | None:
         """Resolve a name by the tables, else keep it by its form (see ``open_world``);
         bodies no table lists have ``unlisted:`` keys (how: ``pattern`` or ``form``)."""
-        return self.agencies.resolve_tolerant(name, self.province) or self.open_world(name, in_slot)
+        found = self.agencies.resolve_tolerant(name, self.province)
+        if found is not None and found.how == "pattern" and found.agency.name.startswith(("省", "自治区")):
+            return Resolution(self._unlisted(found.agency.name), "pattern")
+        return found or self.open_world(name, in_slot)
 
     def agency_list(self, start: int, end: int, rule: str, places_are_governments: bool = False,
                     strict: bool = True) -> list[AgencyRef] | None:
@@ -164,14 +175,15 @@ def _is_place_name(places: PlaceGazetteer, name: str) -> bool:
 
 
 def extract_tasks(doc: PreparedDocument, province: str | None, agencies: AgencyGazetteer | None = None,
-                  places: PlaceGazetteer | None = None, roles: RoleWords | None = None) -> list[TaskFacts]:
+                  places: PlaceGazetteer | None = None, roles: RoleWords | None = None,
+                  province_name: str | None = None) -> list[TaskFacts]:
     """All tasks of a document: annex tables first, then prose forms in order.
 
     Builds pass the reference data they loaded; called alone, the shipped data is used."""
     ctx = TaskContext(doc, agencies or AgencyGazetteer.load(), places or PlaceGazetteer.load(), province,
-                      roles or RoleWords.load())
+                      roles or RoleWords.load(), province_name)
     annex = annex_tasks(ctx)
-    prose = sorted(parenthetical_tasks(ctx) + enumeration_tasks(ctx) + responsibility_tasks(ctx),
+    prose = sorted(parenthetical_tasks(ctx) + slot_tasks(ctx) + enumeration_tasks(ctx) + responsibility_tasks(ctx),
                    key=lambda t: t.evidence.start)
     for n, task in enumerate(prose, 1):
         task.number = f"P{n}"
@@ -319,6 +331,60 @@ def _passage_start(text: str, boundary: int, end: int) -> int:
     start = max(boundary, line_start)
     headings = [h.start() for h in _HEADING_RE.finditer(text, start, end)]
     return headings[-1] if headings else start
+
+
+# ---------------------------------------------------------------- role slots on their own
+
+def slot_tasks(ctx: TaskContext) -> list[TaskFacts]:
+    """Role slots outside parentheses: 牵头单位：甲 / 配合单位：乙、丙 on the lines after
+    a task or after its sentence on the same line."""
+    text = ctx.doc.text
+    labels = "|".join(map(re.escape, ctx.roles["slot-lead"] + ctx.roles["slot-support"]))
+    if not labels:
+        return []
+    tasks: list[TaskFacts] = []
+    block_re = re.compile(rf"(?:(?<=\n)|(?<=^)|(?<=[。；;]))[ \t]*(?:{labels})[ \t]*[：:]", re.M)
+    boundary = 0
+    pos = 0
+    while True:
+        m = block_re.search(text, pos)
+        if not m:
+            break
+        if text.rfind("（", 0, m.start()) > text.rfind("）", 0, m.start()):
+            pos = m.end()
+            continue  # inside a parenthetical: read there
+        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        end = start
+        lead: list[AgencyRef] = []
+        support: list[AgencyRef] = []
+        nxt = start
+        while True:  # consecutive slots, on one line or on the following lines
+            slot = re.compile(rf"[ \t]*(?P<label>{labels})[ \t]*[：:][ \t]*(?P<list>[^\n；;。]*)[；;。]?[ \t]*\n?").match(text, nxt)
+            if not slot:
+                break
+            role = "lead" if slot["label"] in ctx.roles["slot-lead"] else "support"
+            refs = ctx.agency_list(*slot.span("list"), f"task.slot.{role}", strict=False) or []
+            (lead if role == "lead" else support).extend(refs)
+            end = slot.end("list")
+            nxt = slot.end()
+        pos = max(nxt, m.end())
+        if not lead:
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        if text[line_start:start].strip():
+            p_start, rule = _passage_start(text, boundary, start), "task.slot"
+        else:
+            p_start, rule = _passage_start(text, boundary, max(0, line_start - 1)), "task.slot.previous-line"
+        raw = text[p_start:start]
+        passage = raw.strip().lstrip("。，；、")
+        boundary = end
+        if not passage:
+            continue
+        a = p_start + raw.find(passage)
+        tasks.append(TaskFacts("", passage, ctx.doc.evidence(a, end, rule), "slot", lead=lead,
+                               support=[s for s in support if s.key not in {x.key for x in lead}],
+                               joint=len(lead) > 1 and not support))
+    return tasks
 
 
 # ---------------------------------------------------------------- enumerations and statements

@@ -7,6 +7,7 @@ the context). ``context`` holds the build's reference data, loaded once.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -48,7 +49,8 @@ def _spatial(doc: PreparedDocument, ctx: DocumentContext) -> list:
 
 
 def _tasks(doc: PreparedDocument, ctx: DocumentContext) -> list:
-    return extract_tasks(doc, ctx.province, ctx.reference.agencies, ctx.reference.places, ctx.reference.roles)
+    return extract_tasks(doc, ctx.province, ctx.reference.agencies, ctx.reference.places, ctx.reference.roles,
+                         written_province(ctx.plan))
 
 
 def _projects(doc: PreparedDocument, ctx: DocumentContext) -> list:
@@ -93,6 +95,16 @@ def plan_province(plan: PlanFacts, reference: ReferenceData) -> str | None:
     for code, name in gazetteer.province_names.items():
         if title.startswith(name):
             return code
+    return None
+
+
+def written_province(plan: PlanFacts | None) -> str | None:
+    """The province an issuer's name opens with as written (甲乙省人民政府 → 甲乙省),
+    for relative names when no table knows the province."""
+    for claim in plan.issuers if plan else ():
+        m = re.match(r"^(?:中共)?(?P<p>[\u4e00-\u9fff]{2,6}?(?:省|自治区))", claim.value.removeprefix("unlisted:"))
+        if m:
+            return m["p"]
     return None
 
 

@@ -9,6 +9,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("PLANKG_CORPUS", REPO.parent / "shared" / "corpus"))
 ANNOTATIONS = Path(__file__).resolve().parent / "annotations"
+REAL_PLANS = Path(os.environ.get("PLANKG_REAL_PLANS", REPO.parent / "shared" / "real-plans"))
 
 
 def corpus_file(prefix: str) -> Path:
@@ -23,6 +24,14 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.fail(f"sample corpus not found at {CORPUS}; set PLANKG_CORPUS")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def real_plans_dir() -> Path:
+    """The real documents of other provinces (../shared/real-plans), read in place."""
+    if not REAL_PLANS.is_dir():
+        pytest.fail(f"real documents not found at {REAL_PLANS}; set PLANKG_REAL_PLANS")
+    return REAL_PLANS
 
 
 @pytest.fixture(scope="session")

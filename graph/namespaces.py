@@ -1,8 +1,27 @@
-"""Namespaces, declared once for the whole project."""
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, XSD, GEO, TIME
+"""Namespaces, declared once for the whole project.
 
-PKG = Namespace("https://w3id.org/plankg/ontology#")
+``PKG`` is closed over the terms the ontology (``ontology/plankg.ttl``)
+declares, as rdflib's ``DefinedNamespace`` is: a term the ontology lacks raises.
+
+>>> str(PKG.Plan)
+'https://w3id.org/plankg/ontology#Plan'
+>>> hasattr(PKG, "Plann")   # PKG.Plann raises AttributeError
+False
+"""
+import re
+from importlib import resources
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, XSD, GEO, TIME, ClosedNamespace
+
+
+def ontology_terms() -> list[str]:
+    """The local names the plankg ontology declares (``pkg:Name a …`` at a line start)."""
+    text = resources.files("plankg.ontology").joinpath("plankg.ttl").read_text("utf-8")
+    return sorted(set(re.findall(r"(?m)^pkg:([A-Za-z_][A-Za-z0-9_]*)\s", text)))
+
+
+PKG = ClosedNamespace("https://w3id.org/plankg/ontology#", ontology_terms())
 ID = Namespace("https://w3id.org/plankg/id/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -4,7 +4,7 @@ Building only adds triples and asks two things back (does a subject have a
 label yet, what is it); rdflib's memory store keeps three indexes, contexts
 and events for every triple, which made it most of a large build's time and
 memory. ``TripleSet`` keeps a set and one (subject, predicate) index, writes
-N-Triples with rdflib's own row writer, and turns into an rdflib ``Graph``
+N-Triples rows itself, and turns into an rdflib ``Graph``
 when one is wanted.
 
 >>> from rdflib import Literal, URIRef
@@ -23,11 +23,32 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rdflib import Graph
-from rdflib.plugins.serializers.nt import _nt_row
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", '"': '\\"', "\r": "\\r"})
+
+
+def nt_term(term: Node) -> str:
+    """A term in N-Triples syntax (IRIs and literals; plankg writes no blank nodes).
+
+    >>> print(nt_term(Literal('甲"乙', lang="zh-Hans")), nt_term(URIRef("https://example.org/a")))
+    "甲\\"乙"@zh-Hans <https://example.org/a>
+    """
+    if isinstance(term, Literal):
+        quoted = f'"{str(term).translate(_ESCAPES)}"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        return f"{quoted}^^<{term.datatype}>" if term.datatype else quoted
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    raise TypeError(f"plankg writes no {type(term).__name__} terms")
+
+
+def nt_row(triple: Triple) -> str:
+    """One N-Triples line."""
+    return f"{nt_term(triple[0])} {nt_term(triple[1])} {nt_term(triple[2])} .\n"
 
 
 class TripleSet:
@@ -71,7 +92,7 @@ class TripleSet:
         Rows are sorted as bytes, which for UTF-8 is code-point order; bytes
         take half the memory of a ``str`` holding Chinese text.
         """
-        return b"".join(sorted(_nt_row(t).encode("utf-8") for t in self._triples))
+        return b"".join(sorted(nt_row(t).encode("utf-8") for t in self._triples))
 
     def to_rdflib(self) -> Graph:
         """The triples as an rdflib ``Graph`` with the project's prefixes bound."""

@@ -35,12 +35,19 @@ _AGENCY_PATTERN_RE = re.compile(
     rf"|^[{HAN}]{{2,6}}海关$|^[{HAN}]{{1,8}}[市县区州](?:人民)?政府$"
     rf"|^(?:中国|国家|国网|中)[{HAN}]{{2,20}}?(?:集团有限公司|有限责任公司|股份有限公司|有限公司|集团公司|集团)$"
 )
+# The words a document opens a name relative to its own province or city with (省发展改革委, 州财政局).
+RELATIVE_WORDS = ("省", "市", "自治区", "自治州", "州", "地区", "盟")
 FUZZY_MIN_LENGTH = 4  # names shorter than this must match exactly
 
 
 @dataclass(frozen=True)
 class Agency:
-    """One body of the gazetteer. ``listed`` is False for bodies found by pattern only."""
+    """One body of the gazetteer. ``listed`` is False for bodies found by pattern only.
+
+    ``city`` is the prefecture-level city (GB/T 2260 code) of a city's own
+    bodies, against which their relative forms (市发展改革委) resolve;
+    ``national_aliases`` are short forms that name a national body only in a
+    national document (统计局)."""
 
     key: str
     name: str
@@ -48,6 +55,8 @@ class Agency:
     kind: str
     aliases: tuple[str, ...] = ()
     listed: bool = True
+    city: str | None = None
+    national_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,11 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
             i += 1
             j += 1
     return edits + (len(b) - j) <= 1
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    """The items of a "|"-separated cell."""
+    return tuple(x for x in cell.split("|") if x)
 
 
 def _with_departments(provinces: dict[str, Province]):
@@ -152,12 +166,15 @@ class AgencyGazetteer:
         self._absolute: dict[str, str] = {}
         self._relative: dict[tuple[str | None, str], str] = {}
         for a in agencies:
+            scope = a.city or a.province
             for label in (a.name, *a.aliases):
                 for form in {label, to_simplified(label)}:
-                    if form.startswith(("省", "市", "自治区")) or (a.province is None and form in ("发展改革委", "发改委")):
-                        self._relative.setdefault((a.province, form), a.key)
+                    if form.startswith(RELATIVE_WORDS) or (a.province is None and form in ("发展改革委", "发改委")):
+                        self._relative.setdefault((scope, form), a.key)
                     else:
                         self._absolute.setdefault(form, a.key)
+            for label in a.national_aliases:
+                self._relative.setdefault((None, label), a.key)
 
     @classmethod
     @lru_cache(maxsize=4)
@@ -168,9 +185,9 @@ class AgencyGazetteer:
         places = places if places is not None else PlaceGazetteer.load(extra_dirs)
         provinces = read_provinces(extra_dirs)
         listed = [
-            Agency(r["key"], r["name"], r["province"] or None, r["kind"],
-                   tuple(x for x in r["aliases"].split("|") if x))
-            for r in read_data_csv("agencies.csv", extra_dirs)
+            Agency(r["key"], r["name"], r["province"] or None, r["kind"], _split(r["aliases"]),
+                   national_aliases=_split(r["national_aliases"]))
+            for r in read_data_csv("agencies.csv", extra_dirs, optional=("national_aliases",))
         ]
         changes = [Succession(r["old"], r["new"], int(r["year"]), r["kind"])
                    for r in read_data_csv("agency_changes.csv", extra_dirs)]

@@ -1,12 +1,16 @@
 """The agency gazetteer: official names, abbreviations, issuing-province scope,
 successions, and tolerant matching.
 
-Four data files make it: ``department_types.csv`` (the standard departments
-every province has, before and after the 2018 reform), ``party_bodies.csv``
-(each province's party committee and its working bodies), ``agencies.csv``
-(national bodies, vertically managed bureaus, groups) and
-``agency_changes.csv`` (renames and mergers). City and county governments
-come from the place gazetteer.
+The data files: ``department_types.csv`` (the standard departments every
+province has, before and after the 2018 and 2023 reforms, with the
+municipalities' own names) and ``department_names.csv`` (one unit's own
+name), ``city_department_types.csv`` (every prefecture-level city's
+departments), ``party_bodies.csv`` (each province's party committee and its
+working bodies), ``agencies.csv`` (State Council bodies, central party bodies,
+state organs, central enterprises, vertically managed bureaus),
+``agency_changes.csv`` and ``department_type_changes.csv`` (renames, mergers
+and splits). City and county governments and the cities themselves come from
+the place gazetteer.
 
 >>> g = AgencyGazetteer.load()
 >>> g.resolve("省发改委", province="430000").name
@@ -15,6 +19,8 @@ come from the place gazetteer.
 '江西省发展和改革委员会'
 >>> g.resolve("国家发展改革委").key
 'cn-ndrc'
+>>> g.resolve("市交通运输局", province="440000", city="440100").name
+'广州市交通运输局'
 >>> g.resolve_tolerant("省环保护厅", province="430000").agency.name   # one stray character
 '湖南省环境保护厅'
 """

@@ -1,12 +1,16 @@
 """The agency gazetteer: official names, abbreviations, issuing-province scope,
 successions, and tolerant matching.
 
-Four data files make it: ``department_types.csv`` (the standard departments
-every province has, before and after the 2018 reform), ``party_bodies.csv``
-(each province's party committee and its working bodies), ``agencies.csv``
-(national bodies, vertically managed bureaus, groups) and
-``agency_changes.csv`` (renames and mergers). City and county governments
-come from the place gazetteer.
+The data files: ``department_types.csv`` (the standard departments every
+province has, before and after the 2018 and 2023 reforms, with the
+municipalities' own names) and ``department_names.csv`` (one unit's own
+name), ``city_department_types.csv`` (every prefecture-level city's
+departments), ``party_bodies.csv`` (each province's party committee and its
+working bodies), ``agencies.csv`` (State Council bodies, central party bodies,
+state organs, central enterprises, vertically managed bureaus),
+``agency_changes.csv`` and ``department_type_changes.csv`` (renames, mergers
+and splits). City and county governments and the cities themselves come from
+the place gazetteer.
 
 >>> g = AgencyGazetteer.load()
 >>> g.resolve("省发改委", province="430000").name
@@ -15,6 +19,8 @@ come from the place gazetteer.
 '江西省发展和改革委员会'
 >>> g.resolve("国家发展改革委").key
 'cn-ndrc'
+>>> g.resolve("市交通运输局", province="440000", city="440100").name
+'广州市交通运输局'
 >>> g.resolve_tolerant("省环保护厅", province="430000").agency.name   # one stray character
 '湖南省环境保护厅'
 """
@@ -35,12 +41,19 @@ _AGENCY_PATTERN_RE = re.compile(
     rf"|^[{HAN}]{{2,6}}海关$|^[{HAN}]{{1,8}}[市县区州](?:人民)?政府$"
     rf"|^(?:中国|国家|国网|中)[{HAN}]{{2,20}}?(?:集团有限公司|有限责任公司|股份有限公司|有限公司|集团公司|集团)$"
 )
+# The words a document opens a name relative to its own province or city with (省发展改革委, 州财政局).
+RELATIVE_WORDS = ("省", "市", "自治区", "自治州", "州", "地区", "盟")
 FUZZY_MIN_LENGTH = 4  # names shorter than this must match exactly
 
 
 @dataclass(frozen=True)
 class Agency:
-    """One body of the gazetteer. ``listed`` is False for bodies found by pattern only."""
+    """One body of the gazetteer. ``listed`` is False for bodies found by pattern only.
+
+    ``city`` is the prefecture-level city (GB/T 2260 code) of a city's own
+    bodies, against which their relative forms (市发展改革委) resolve;
+    ``national_aliases`` are short forms that name a national body only in a
+    national document (统计局)."""
 
     key: str
     name: str
@@ -48,6 +61,8 @@ class Agency:
     kind: str
     aliases: tuple[str, ...] = ()
     listed: bool = True
+    city: str | None = None
+    national_aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,21 +108,91 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
     return edits + (len(b) - j) <= 1
 
 
+def _split(cell: str) -> tuple[str, ...]:
+    """The items of a "|"-separated cell."""
+    return tuple(x for x in cell.split("|") if x)
+
+
 def _with_departments(provinces: dict[str, Province]):
     for p in provinces.values():
         if p.departments:
             yield p.code, (p.name, p.short, p.key, p.relative)
 
 
+MUNICIPALITY = "市"  # the relative word of the municipalities (北京市, 上海市): their departments have own names
+
+
+def _department_name(t: dict[str, str], relative: str, own: dict[str, str] | None) -> tuple[str, list[str]] | None:
+    """A department type's name and abbreviations in one province-level unit:
+    its own (``department_names.csv``), the municipalities' or the provinces'.
+    None where the body does not exist there."""
+    if own:
+        return own["name"], list(_split(own["abbreviations"]))
+    if relative == MUNICIPALITY and t["name_municipality"]:
+        if t["name_municipality"] == "-":
+            return None
+        return t["name_municipality"], list(_split(t["abbreviations_municipality"]))
+    return t["name"], list(_split(t["abbreviations"]))
+
+
 def _province_agencies(provinces: dict[str, Province], extra_dirs) -> list[Agency]:
+    """Each province's standard departments (``department_types.csv``, ``department_names.csv``)."""
+    own = {(r["province"], r["type"]): r for r in read_data_csv("department_names.csv", extra_dirs)}
     out = []
     for t in read_data_csv("department_types.csv", extra_dirs):
-        abbreviations = [a for a in t["abbreviations"].split("|") if a]
         for code, (pname, pshort, prefix, relative) in _with_departments(provinces):
+            named = _department_name(t, relative, own.get((code, t["type"])))
+            if named is None:
+                continue
+            suffix, abbreviations = named
             aliases = {f"{relative}{a}" for a in abbreviations} | {f"{pname}{a}" for a in abbreviations}
-            aliases |= {f"{pshort}省{a}" for a in abbreviations} if relative == "省" else set()
-            name = f"{pname}{t['name']}"
+            aliases |= {f"{pshort}{relative}{a}" for a in abbreviations} if relative in ("省", "自治区") else set()
+            name = f"{pname}{suffix}"
             out.append(Agency(f"{prefix}-{t['type']}", name, code, t["kind"], tuple(sorted(aliases - {name}))))
+    return out
+
+
+def _city_relative(name: str) -> str | None:
+    """The word a prefecture-level division's own documents open relative names with."""
+    for suffix, relative in (("自治州", "州"), ("地区", "地区"), ("盟", "盟"), ("市", "市")):
+        if name.endswith(suffix):
+            return relative
+    return None
+
+
+def _city_agencies(places: PlaceGazetteer, extra_dirs) -> list[Agency]:
+    """Each prefecture-level city's standard departments (``city_department_types.csv``),
+    keyed ``<city code>-<type>``; relative forms (市发展改革委) belong to the city."""
+    cities = [p for p in places.places.values() if p.level == "prefecture" and not p.replaced_by]
+    out = []
+    for t in read_data_csv("city_department_types.csv", extra_dirs):
+        abbreviations = _split(t["abbreviations"])
+        for city in cities:
+            relative = _city_relative(city.name)
+            if relative is None:
+                continue
+            short = short_form(city.name)
+            province = city.code[:2] + "0000"
+            aliases = {f"{relative}{a}" for a in abbreviations} | {f"{city.name}{a}" for a in abbreviations}
+            aliases |= {f"{short}{relative}{a}" for a in abbreviations} if short else set()
+            name = f"{city.name}{t['name']}"
+            out.append(Agency(f"{city.code}-{t['type']}", name, province, t["kind"], tuple(sorted(aliases - {name})),
+                              city=city.code))
+    return out
+
+
+def _generated_successions(provinces: dict[str, Province], places: PlaceGazetteer, keys: set[str],
+                           extra_dirs) -> list[Succession]:
+    """The successions of ``department_type_changes.csv`` for every province and
+    city where both bodies exist."""
+    prefixes = {"province": [p.key for p in provinces.values() if p.departments],
+                "city": sorted(p.code for p in places.places.values() if p.level == "prefecture")}
+    out = []
+    for r in read_data_csv("department_type_changes.csv", extra_dirs):
+        for prefix in prefixes[r["level"]]:
+            old, new = f"{prefix}-{r['old']}", f"{prefix}-{r['new']}"
+            if old in keys and new in keys:
+                out.append(Succession(old, new, int(r["year"]), r["kind"]))
     return out
 
 
@@ -137,7 +222,7 @@ def _government_agencies(places: PlaceGazetteer) -> list[Agency]:
         short = short_form(p.name)
         aliases = {f"{p.name}政府"} | ({f"{short}市政府", f"{short}市人民政府"} if short and p.name.endswith("市") else set())
         out.append(Agency(f"gov-{p.code}", f"{p.name}人民政府", p.code[:2] + "0000", "government",
-                          tuple(sorted(aliases))))
+                          tuple(sorted(aliases)), city=p.code if p.level == "prefecture" else None))
     return out
 
 
@@ -152,12 +237,15 @@ class AgencyGazetteer:
         self._absolute: dict[str, str] = {}
         self._relative: dict[tuple[str | None, str], str] = {}
         for a in agencies:
+            scope = a.city or a.province
             for label in (a.name, *a.aliases):
                 for form in {label, to_simplified(label)}:
-                    if form.startswith(("省", "市", "自治区")) or (a.province is None and form in ("发展改革委", "发改委")):
-                        self._relative.setdefault((a.province, form), a.key)
+                    if form.startswith(RELATIVE_WORDS) or (a.province is None and form in ("发展改革委", "发改委")):
+                        self._relative.setdefault((scope, form), a.key)
                     else:
                         self._absolute.setdefault(form, a.key)
+            for label in a.national_aliases:
+                self._relative.setdefault((None, label), a.key)
 
     @classmethod
     @lru_cache(maxsize=4)
@@ -168,14 +256,17 @@ class AgencyGazetteer:
         places = places if places is not None else PlaceGazetteer.load(extra_dirs)
         provinces = read_provinces(extra_dirs)
         listed = [
-            Agency(r["key"], r["name"], r["province"] or None, r["kind"],
-                   tuple(x for x in r["aliases"].split("|") if x))
+            Agency(r["key"], r["name"], r["province"] or None, r["kind"], _split(r["aliases"]),
+                   national_aliases=_split(r["national_aliases"]))
             for r in read_data_csv("agencies.csv", extra_dirs)
         ]
         changes = [Succession(r["old"], r["new"], int(r["year"]), r["kind"])
                    for r in read_data_csv("agency_changes.csv", extra_dirs)]
         agencies = (listed + _province_agencies(provinces, extra_dirs) + _party_agencies(provinces, extra_dirs)
-                    + _government_agencies(places))
+                    + _government_agencies(places) + _city_agencies(places, extra_dirs))
+        explicit = {(c.old, c.new) for c in changes}
+        generated = _generated_successions(provinces, places, {a.key for a in agencies}, extra_dirs)
+        changes += [c for c in generated if (c.old, c.new) not in explicit]
         return cls(agencies, changes, provinces)
 
     @property
@@ -183,14 +274,15 @@ class AgencyGazetteer:
         """Official names of the province-level units, by code."""
         return {code: p.name for code, p in self.provinces.items()}
 
-    def resolve(self, name: str, province: str | None = None) -> Agency | None:
-        """The listed agency a name denotes in a document of ``province`` (None: national)."""
-        found = self.resolve_tolerant(name, province, fuzzy=False, patterns=False)
+    def resolve(self, name: str, province: str | None = None, *, city: str | None = None) -> Agency | None:
+        """The listed agency a name denotes in a document of ``province`` (None: national)
+        and, if given, of the prefecture-level ``city`` (its GB/T 2260 code)."""
+        found = self.resolve_tolerant(name, province, fuzzy=False, patterns=False, city=city)
         return found.agency if found else None
 
     def resolve_tolerant(self, name: str, province: str | None = None, fuzzy: bool = True,
-                         patterns: bool = True) -> Resolution | None:
-        """Resolve a name: exactly, relative to the province, as a government, with
+                         patterns: bool = True, *, city: str | None = None) -> Resolution | None:
+        """Resolve a name: exactly, relative to the city or the province, as a government, with
         one wrong character, as an unlisted body by its form, or as a collective."""
         name = to_simplified(name.strip())
         if not name:
@@ -198,7 +290,7 @@ class AgencyGazetteer:
         key = self._absolute.get(name)
         if key:
             return Resolution(self.agencies[key], "exact")
-        key = self._relative.get((province, name))
+        key = (self._relative.get((city, name)) if city else None) or self._relative.get((province, name))
         if key:
             return Resolution(self.agencies[key], "relative")
         if patterns and _COLLECTIVE_RE.search(name):
@@ -208,7 +300,8 @@ class AgencyGazetteer:
             candidates = {k for form, k in self._absolute.items()
                           if form[0] == name[0] and edit_distance_at_most_one(name, form)}
             candidates |= {k for (prov, form), k in self._relative.items()
-                           if prov == province and form[0] == name[0] and edit_distance_at_most_one(name, form)}
+                           if prov in (province, city or province) and form[0] == name[0]
+                           and edit_distance_at_most_one(name, form)}
             if len(candidates) == 1:
                 return Resolution(self.agencies[candidates.pop()], "fuzzy")
         if patterns and _AGENCY_PATTERN_RE.search(name):

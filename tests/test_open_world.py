@@ -85,7 +85,7 @@ def test_unknown_province_gives_tasks_with_agencies_and_roles(unknown, plan_file
         ("P1", "瀚州省交通运输厅", "lead"), ("P1", "瀚州省发展改革委", "support"), ("P1", "瀚阳市人民政府", "support"),
         ("P2", "瀚州省自然资源厅", "lead"), ("P2", "瀚州省林业局", "support"), ("P2", "瀚东市人民政府", "support"),
         ("P3", "岚屿市人民政府", "lead"), ("P3", "瀚州数字集团有限公司", "lead"),
-        ("P4", "国家林草局", "lead"), ("P4", "中国证监会", "support"), ("P4", "交通运输部", "support"),
+        ("P4", "国家林业和草原局", "lead"), ("P4", "中国证券监督管理委员会", "support"), ("P4", "交通运输部", "support"),
         ("P4", "国家铁路局", "support"),
     }
     spans_hold_quotes(unknown, plan_file.read_text("utf-8"))

@@ -32,12 +32,16 @@ def _rows(text: str, origin: str) -> list[dict[str, str]]:
     return rows
 
 
-def read_data_csv(filename: str, extra_dirs: Iterable[str | Path] = ()) -> list[dict[str, str]]:
+def read_data_csv(filename: str, extra_dirs: Iterable[str | Path] = (),
+                  optional: Iterable[str] = ()) -> list[dict[str, str]]:
     """Rows of a gazetteer CSV shipped in ``plankg.loaders/gazetteers``, then
     the rows of a file of the same name in each of ``extra_dirs`` (if any).
 
-    Lines starting with ``#`` are the file's source notes.
+    Lines starting with ``#`` are the file's source notes. A file in
+    ``extra_dirs`` may leave out the ``optional`` columns; its rows then hold
+    them empty.
     """
+    optional = set(optional)
     text = resources.files("plankg.loaders").joinpath(f"gazetteers/{filename}").read_text("utf-8")
     rows = _rows(text, f"gazetteers/{filename}")
     for directory in extra_dirs:
@@ -49,9 +53,9 @@ def read_data_csv(filename: str, extra_dirs: Iterable[str | Path] = ()) -> list[
                 raise ReferenceDataError(str(path), 0, f"cannot be read as UTF-8 text ({exc})") from exc
             added = _rows(extra, str(path))
             missing = set(rows[0]) - set(added[0]) if rows and added else set()
-            if missing:
-                raise ReferenceDataError(str(path), 1, f"lacks the columns {', '.join(sorted(missing))}")
-            rows.extend(added)
+            if missing - optional:
+                raise ReferenceDataError(str(path), 1, f"lacks the columns {', '.join(sorted(missing - optional))}")
+            rows.extend({**dict.fromkeys(missing, ""), **row} for row in added)
     return rows
 
 

@@ -9,7 +9,7 @@ corridors they make up.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from plankg.loaders.reference import read_data_csv
@@ -68,6 +68,28 @@ class Corridor:
     terminals: frozenset[str]
     aliases: tuple[str, ...]
     lines: tuple[str, ...]
+    kind: str | None = None
+
+
+def _split(field: str) -> list[str]:
+    return [x for x in field.split("|") if x]
+
+
+def _add_expressway(corridors: dict[str, Corridor], code: str, name: str, corridor: str) -> dict[str, Corridor]:
+    """A national expressway as a line of the corridor it belongs to, or as a
+    corridor of its own named by it (key ``g56``, alias 杭瑞).
+
+    >>> c = _add_expressway({}, "G56", "杭瑞高速", "")["g56"]
+    >>> c.name, c.aliases, c.lines
+    ('杭瑞高速', ('杭瑞',), ('杭瑞高速', '杭瑞高速公路'))
+    """
+    names = (name, f"{name}公路")
+    if corridor:
+        c = corridors[corridor]
+        lines = c.lines + tuple(n for n in names if n not in c.lines)
+        return {**corridors, corridor: replace(c, lines=lines)}
+    key = code.lower()
+    return {**corridors, key: Corridor(key, name, frozenset(), (name.removesuffix("高速"),), names, "expressway")}
 
 
 class CorridorTable:
@@ -77,14 +99,19 @@ class CorridorTable:
         self.corridors = corridors
 
     @classmethod
-    @lru_cache(maxsize=1)
-    def load(cls) -> "CorridorTable":
-        """The table shipped with plankg."""
-        return cls([
-            Corridor(r["key"], r["name"], frozenset(t for t in r["terminals"].split("|") if t),
-                     tuple(a for a in r["aliases"].split("|") if a), tuple(x for x in r["lines"].split("|") if x))
-            for r in read_data_csv("corridors.csv")
-        ])
+    @lru_cache(maxsize=4)
+    def load(cls, extra_dirs: tuple[str, ...] = ()) -> "CorridorTable":
+        """The table shipped with plankg (``corridors.csv``, with the national
+        expressways of ``expressways.csv``), plus the rows of ``extra_dirs``
+        (see ``plankg.loaders.reference``)."""
+        corridors = {
+            r["key"]: Corridor(r["key"], r["name"], frozenset(_split(r["terminals"])), tuple(_split(r["aliases"])),
+                               tuple(_split(r["lines"])), r["kind"] or None)
+            for r in read_data_csv("corridors.csv", extra_dirs)
+        }
+        for r in read_data_csv("expressways.csv", extra_dirs):
+            corridors = _add_expressway(corridors, r["code"], r["name"], r["corridor"])
+        return cls(list(corridors.values()))
 
     def for_token(self, token: str) -> Corridor | None:
         """The corridor an axis-name token names: an alias, or abbreviations all

@@ -16,7 +16,7 @@ a county's short form is only trusted inside lists of places.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from plankg.loaders.reference import read_data_csv
@@ -50,6 +50,8 @@ class Place:
     replaced_year: int | None = None
     members: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    kind: str | None = None
+    within: tuple[str, ...] = ()
 
     @property
     def is_region(self) -> bool:
@@ -80,6 +82,19 @@ def short_form(name: str) -> str | None:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return None
+
+
+def known_members(places: dict[str, Place]) -> dict[str, Place]:
+    """Regions keep their members only when every member is a known division:
+    a region half of whose cities the division table lacks is used as a
+    region, not as a wrong list of cities.
+
+    >>> r = Place("region:甲乙", "甲乙", "region", members=("430100", "110000"))
+    >>> known_members({"430100": Place("430100", "长沙市", "prefecture"), r.code: r})[r.code].members
+    ()
+    """
+    return {code: replace(p, members=()) if p.is_region and not set(p.members) <= set(places) else p
+            for code, p in places.items()}
 
 
 @dataclass(eq=False)
@@ -114,8 +129,9 @@ class PlaceGazetteer:
             code = f"region:{r['name']}"
             places[code] = Place(code, r["name"], "region",
                                  members=tuple(m for m in r["members"].split("|") if m),
-                                 aliases=tuple(a for a in r["aliases"].split("|") if a))
-        return cls.from_places(places)
+                                 aliases=tuple(a for a in r["aliases"].split("|") if a),
+                                 kind=r["kind"] or None, within=tuple(w for w in r["within"].split("|") if w))
+        return cls.from_places(known_members(places))
 
     @classmethod
     def from_places(cls, places: dict[str, Place]) -> "PlaceGazetteer":

@@ -373,7 +373,8 @@ def _read_body(ctx: SpatialContext, axis: AxisFacts, d: _Definition) -> None:
             if heading_link and heading_link.end() + c_start <= group[0].start:
                 nodes += ctx.claims(group, "axis.node.linked-by-axis")
             elif _RADIATE_RE.search(before):
-                radiates += ctx.claims(group, "axis.radiates")
+                # Plans join national strategies (融入长江经济带, 对接粤港澳大湾区); they do not radiate to them.
+                radiates += ctx.claims([m for m in group if m.place.kind != "strategy-region"], "axis.radiates")
             elif _NODE_BEFORE_RE.search(before.rstrip("沿线")) or before.endswith("沿线") or _NODE_AFTER_RE.match(after):
                 nodes += ctx.claims(group, "axis.node.context")
     for a, b in zones:

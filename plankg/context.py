@@ -34,7 +34,7 @@ class ReferenceData:
         """The shipped reference data plus the rows of ``extra_dirs``."""
         dirs = tuple(str(Path(d)) for d in extra_dirs)
         places = PlaceGazetteer.load(dirs)
-        return cls(places, AgencyGazetteer.load(dirs, places), CorridorTable.load(),
+        return cls(places, AgencyGazetteer.load(dirs, places), CorridorTable.load(dirs),
                    tuple(read_document_kinds(dirs)), RoleWords.load(dirs), dirs)
 
     def kind_label(self, kind: str) -> str:

@@ -126,33 +126,51 @@ def _code_parent(code: str, places: dict[str, Place]) -> str | None:
     return prefecture if not code.endswith("00") and prefecture in places else code[:2] + "0000"
 
 
-def trie_pattern(names: set[str] | list[str]) -> str:
-    """A regex alternation of ``names`` as a prefix tree, so that matching costs
-    the length of a name, not the number of names; at each position the longest
-    name wins, as with an alternation sorted longest first.
-
-    >>> trie_pattern(["长沙", "长沙县", "长治"])
-    '长(?:沙县?|治)'
-    >>> re.match(trie_pattern(["湘潭", "湘潭县"]), "湘潭县城").group(0)
-    '湘潭县'
-    """
+def make_trie(names) -> dict:
+    """A prefix tree of ``names``: nested dicts by character, ``""`` marking a name's end."""
     trie: dict = {}
     for name in names:
         node = trie
         for ch in name:
             node = node.setdefault(ch, {})
-        node[""] = {}
-    return _node_pattern(trie)
+        node[""] = True
+    return trie
 
 
-def _node_pattern(node: dict) -> str:
-    branches = [re.escape(ch) + _node_pattern(child) for ch, child in sorted(node.items()) if ch]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-    if "" not in node:
-        return body
-    return f"{body}?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
+def find_longest(trie: dict, text: str, pos: int, end: int) -> tuple[int, int] | None:
+    """The leftmost name of ``trie`` in ``text[pos:end]``, the longest at that
+    position, as ``(start, end)``; None when there is none. Matching costs the
+    length of a name, not the number of names, so a nationwide gazetteer scans
+    as fast as a provincial one.
+
+    >>> t = make_trie(["湘潭", "湘潭县", "长沙"])
+    >>> find_longest(t, "支持湘潭县与长沙", 0, 8), find_longest(t, "支持湘潭县与长沙", 5, 8)
+    ((2, 5), (6, 8))
+    """
+    for i in range(pos, end):
+        node = trie.get(text[i])
+        if node is None:
+            continue
+        best, j = None, i
+        while node is not None:
+            j += 1
+            if "" in node:
+                best = j
+            if j >= end:
+                break
+            node = node.get(text[j])
+        if best is not None:
+            return i, best
+    return None
+
+
+def _find(text: str, pos: int, end: int, first: dict | None, trie: dict) -> tuple[int, int] | None:
+    """The leftmost name of ``first`` or ``trie``; at one position ``first`` wins."""
+    if first is None:
+        return find_longest(trie, text, pos, end)
+    a = find_longest(first, text, pos, end)
+    b = find_longest(trie, text, pos, end)
+    return a if b is None or (a is not None and a[0] <= b[0]) else b
 
 
 @dataclass(eq=False)
@@ -252,12 +270,11 @@ class PlaceGazetteer:
         return [place]
 
     @lru_cache(maxsize=4)
-    def _regex(self, county_short: bool) -> re.Pattern:
+    def _trie(self, county_short: bool) -> dict:
         names = set(self.full) | set(self.short)
         if county_short:
             names |= set(self.county_short) | set(self.word_short)
-        names -= GENERIC_NAMES
-        return re.compile(f"(?:{trie_pattern(names)})")
+        return make_trie(names - GENERIC_NAMES)
 
     def scan(self, text: str, start: int = 0, end: int | None = None, county_short: bool = False,
              extra: dict[str, Place] | None = None) -> list[PlaceMention]:
@@ -265,30 +282,29 @@ class PlaceGazetteer:
 
         A name followed by a facility suffix (长沙黄花机场, 株洲高新区) is part of
         a longer proper name and is skipped. ``extra`` adds document-level
-        abbreviations (三市 → 长株潭). With ``county_short``, short forms that are
-        common words (朝阳, 合作) count only next to another place of a list
-        (朝阳、锦州), never alone (朝阳产业, 加强合作).
+        abbreviations (三市 → 长株潭), which win over gazetteer names at the same
+        position. With ``county_short``, short forms that are common words
+        (朝阳, 合作) count only next to another place of a list (朝阳、锦州),
+        never alone (朝阳产业, 加强合作).
         """
         end = len(text) if end is None else end
         found: list[PlaceMention] = []
-        regex = self._regex(county_short)
-        if extra:
-            alternation = "|".join(re.escape(n) for n in sorted(extra, key=len, reverse=True))
-            regex = re.compile(f"{alternation}|{regex.pattern}")
+        trie = self._trie(county_short)
+        extra_trie = make_trie(extra) if extra else None
         pos = start
         while True:
-            m = regex.search(text, pos, end)
+            m = _find(text, pos, end, extra_trie, trie)
             if not m:
                 break
-            name = m.group(0)
-            tail = _TAIL_RE.match(text, m.end()).group(0)
+            name = text[m[0]:m[1]]
+            tail = _TAIL_RE.match(text, m[1]).group(0)
             if any(s in tail for s in FACILITY_SUFFIXES):
-                pos = m.end()
+                pos = m[1]
                 continue
             place = (extra or {}).get(name) or self.lookup(name, county_short=county_short, words=county_short)
             if place is not None:
-                found.append(PlaceMention(place, m.start(), m.end(), name))
-            pos = m.end()
+                found.append(PlaceMention(place, m[0], m[1], name))
+            pos = m[1]
         return self._listed_words(text, found, extra or {}) if self.word_short and county_short else found
 
     def _listed_words(self, text: str, found: list[PlaceMention], extra: dict[str, Place]) -> list[PlaceMention]:

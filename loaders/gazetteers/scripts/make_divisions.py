@@ -131,10 +131,11 @@ def read_curated(path: Path) -> list[dict[str, str]]:
 def build(old: dict[str, Division], new: dict[str, Division], curated: list[dict[str, str]]):
     """Current and former divisions, and the change rows (old, new, year, source)."""
     current = dict(new)
-    for code in MISSING_IN_NEW:
+    for code in MISSING_IN_NEW & set(old):
         current[code] = old[code]
     for code, name in ADDED:
-        current[code] = Division(code, name, "county", code[:4] + "00")
+        if code[:4] + "00" in new:
+            current[code] = Division(code, name, "county", code[:4] + "00")
     former: dict[str, Division] = {c: d for c, d in old.items() if c not in current}
     changes: list[tuple[str, str, str, str, str, str]] = []
     problems = []

@@ -100,16 +100,11 @@ def test_cluster_members_as_their_plans_fix_them():
     assert g.lookup("湘江新区").name == "湖南湘江新区" and g.lookup("湘江新区").within == ("430000",)
 
 
-def test_members_outside_the_division_table_wait_for_it(tmp_path):
+def test_region_members_resolve_against_the_nationwide_divisions():
     g = PlaceGazetteer.load()
-    assert g.lookup("京津冀").members == ()  # 北京, 天津 and 河北 are not in the shipped divisions yet
-    rows = ["code,name,level,parent,lon_gcj02,lat_gcj02", "110000,北京市,province,,,", "120000,天津市,province,,,",
-            "130000,河北省,province,,,"]
-    hebei = ["石家庄", "唐山", "秦皇岛", "邯郸", "邢台", "保定", "张家口", "承德", "沧州", "廊坊", "衡水"]
-    rows += [f"13{n:02d}00,{city}市,prefecture,130000,," for n, city in enumerate(hebei, 1)]
-    (tmp_path / "divisions.csv").write_text("\n".join(rows) + "\n", "utf-8")
-    wider = PlaceGazetteer.load((str(tmp_path),))
-    assert len(names(wider, "京津冀")) == 13 and {"北京市", "廊坊市"} <= names(wider, "京津冀")
+    assert len(names(g, "京津冀")) == 13 and {"北京市", "天津市", "廊坊市", "石家庄市"} <= names(g, "京津冀")
+    every = {m for p in g.places.values() if p.is_region for m in p.members}
+    assert every <= set(g.places)
 
 
 def test_region_table_is_consistent():

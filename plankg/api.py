@@ -14,8 +14,9 @@ from typing import Callable, Iterable
 
 from plankg import queries as canned
 from plankg.queries import QueryResult
-from plankg.errors import PlankgError, QueryError
+from plankg.errors import EmptyBuildError, PlankgError, QueryError
 from plankg.loaders.reader import DocumentError
+from plankg.paths import name_bytes, readable
 
 __version__ = "0.1.0"
 
@@ -32,6 +33,11 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     characters: int = 0
+
+    @property
+    def partial(self) -> bool:
+        """Some files could not be read; the others were built."""
+        return bool(self.errors) and self.documents > 0
 
 
 def default_corpus() -> Path:
@@ -57,7 +63,9 @@ def build(
 
     With no paths, the sample corpus is built. Files that cannot be read are
     listed in ``errors`` (or raise, with ``strict``); the output directory is
-    replaced only once the new build is complete.
+    replaced only once the new build is complete. When no document at all can
+    be read, ``EmptyBuildError`` is raised and ``out`` is not touched; a full
+    disk or a folder that cannot be written raises ``OutputError``.
     """
     from plankg.graph.rdf import build_graph
     from plankg.graph.store import write_outputs
@@ -66,26 +74,38 @@ def build(
     started = time.perf_counter()
     paths = list(paths) if paths else [default_corpus()]
     corpus = extract_corpus(paths, strict=strict, progress=progress)
+    if not corpus.documents:
+        raise EmptyBuildError(corpus.errors)
     graph = build_graph(corpus)
     warnings = [w for d in corpus.documents for w in d.warnings]
     plans = sum(1 for d in corpus.documents if d.plan.title)
-    manifest = {
-        "plankg_version": __version__,
-        "documents": [
-            {"file": d.source.name, "sha256": d.source.sha256, "encoding": d.source.encoding,
-             "plan": d.plan.title.value if d.plan.title else None}
-            for d in corpus.documents
-        ],
-        "errors": corpus.errors,
-        "warnings": warnings,
-        "triples": len(graph),
-    }
-    out_path = write_outputs(graph, manifest, out)
+    out_path = write_outputs(graph, build_manifest(corpus, warnings, len(graph)), out)
     return BuildResult(
         out=out_path, documents=len(corpus.documents), plans=plans, triples=len(graph),
         errors=corpus.errors, warnings=warnings, seconds=time.perf_counter() - started,
         characters=sum(len(d.source.text) for d in corpus.documents),
     )
+
+
+def build_manifest(corpus, warnings: list[str], triples: int) -> dict:
+    """The content of ``build.json``: documents (by path), errors, warnings.
+
+    A file name that is not valid UTF-8 is given as ``plankg.paths.readable``
+    shows it, with its exact bytes in ``file_bytes`` (hex); files with the
+    same bytes as a document are listed in its ``copies``.
+    """
+    documents = []
+    for d in sorted(corpus.documents, key=lambda d: d.source.path):
+        entry = {"file": d.source.name, "sha256": d.source.sha256, "encoding": d.source.encoding,
+                 "plan": d.plan.title.value if d.plan.title else None}
+        raw = name_bytes(d.source.path)
+        if raw:
+            entry["file_bytes"] = raw
+        if d.source.copies:
+            entry["copies"] = [readable(c) for c in d.source.copies]
+        documents.append(entry)
+    return {"plankg_version": __version__, "documents": documents, "errors": corpus.errors,
+            "warnings": warnings, "triples": triples}
 
 
 def run_sparql(store, sparql: str, columns: list[str]) -> QueryResult:

@@ -62,6 +62,7 @@ class SourceDocument:
     sha256: str
     text: str
     media_type: str
+    copies: tuple[str, ...] = ()  # paths of other files with the same bytes
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """From files to facts: read, normalise, extract, resolve across documents."""
 from __future__ import annotations
 
+import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from plankg.facts import CorpusFacts, DocumentFacts
+from plankg.facts import CorpusFacts, DocumentFacts, SourceDocument
 from plankg.loaders.agencies import AgencyGazetteer
 from plankg.loaders.metadata import extract_plan_facts
 from plankg.loaders.places import PlaceGazetteer
@@ -14,6 +16,7 @@ from plankg.loaders.projects import extract_projects
 from plankg.loaders.tasks import extract_tasks
 from plankg.loaders.prepared import PreparedDocument, prepare
 from plankg.loaders.reader import DocumentError, find_documents, read_document
+from plankg.paths import readable
 from plankg.resolve import link_task_corridors, resolve_city_airports, resolve_cross_document
 
 
@@ -25,7 +28,7 @@ def extract_document(doc: PreparedDocument, gazetteer: AgencyGazetteer, places: 
     facts.projects = extract_projects(doc, places)
     facts.indicators = extract_indicators(doc)
     if facts.plan.title is None:
-        facts.warnings.append(f"{doc.source.path}: no plan title found; the document adds no plan")
+        facts.warnings.append(f"{readable(doc.source.path)}: no plan title found; the document adds no plan")
     return facts
 
 
@@ -50,8 +53,12 @@ def extract_corpus(
 ) -> CorpusFacts:
     """Extract facts from files and folders.
 
-    A file that cannot be read is reported in ``errors`` and skipped, unless
-    ``strict`` is set, in which case its ``DocumentError`` is raised.
+    A file that cannot be read, or on which an extractor fails, is reported in
+    ``errors`` and skipped, unless ``strict`` is set, in which case its
+    ``DocumentError`` is raised. The result does not depend on the order in
+    which the files are given: files with identical bytes are read once, under
+    the path that sorts first (``copies`` lists the others), documents are kept
+    in the order of their SHA-256, and errors are sorted.
     """
     gazetteer = AgencyGazetteer.load()
     places = PlaceGazetteer.load()
@@ -59,7 +66,7 @@ def extract_corpus(
     files = find_documents(list(paths))
     if not files:
         raise DocumentError(", ".join(map(str, paths)) or "<no paths>", "no .txt, .md or .html plan documents found")
-    seen_ids: set[str] = set()
+    by_id: dict[str, list[SourceDocument]] = {}
     for path in files:
         if progress:
             progress(path)
@@ -70,10 +77,34 @@ def extract_corpus(
                 raise
             corpus.errors.append(str(exc))
             continue
-        if source.id in seen_ids:
-            continue  # the same file given twice
-        seen_ids.add(source.id)
-        corpus.documents.append(extract_document(prepare(source), gazetteer, places))
+        by_id.setdefault(source.id, []).append(source)
+    for copies in sorted(by_id.values(), key=lambda c: c[0].sha256):
+        source = first_copy(copies)
+        try:
+            facts = extract_document(prepare(source), gazetteer, places)
+        except Exception as exc:  # one document's failure must not sink the others
+            error = DocumentError(source.path, f"could not be extracted ({type(exc).__name__}: {exc})")
+            if strict:
+                raise error from exc
+            corpus.errors.append(str(error))
+            continue
+        corpus.documents.append(facts)
+    corpus.errors.sort()
     resolve_cross_document(corpus, gazetteer)
     resolve_city_airports(corpus, places)
     return link_task_corridors(corpus)
+
+
+def first_copy(copies: list[SourceDocument]) -> SourceDocument:
+    """Of files with identical bytes, the one whose path sorts first, listing the
+    other paths in ``copies`` (the same file named twice counts once)."""
+    ordered = sorted(copies, key=lambda s: s.path)
+    first = ordered[0]
+    seen = {os.path.realpath(first.path)}
+    others = []
+    for s in ordered[1:]:
+        real = os.path.realpath(s.path)
+        if real not in seen:
+            seen.add(real)
+            others.append(s.path)
+    return replace(first, copies=tuple(others))

@@ -17,7 +17,7 @@ from plankg.loaders.tasks import extract_tasks
 from plankg.loaders.prepared import PreparedDocument, prepare
 from plankg.loaders.reader import DocumentError, find_documents, read_document
 from plankg.paths import readable
-from plankg.resolve import link_task_corridors, resolve_city_airports, resolve_cross_document
+from plankg.resolve import link_task_corridors, merge_versions, resolve_city_airports, resolve_cross_document
 
 
 def extract_document(doc: PreparedDocument, gazetteer: AgencyGazetteer, places: PlaceGazetteer | None = None) -> DocumentFacts:
@@ -91,6 +91,7 @@ def extract_corpus(
         corpus.documents.append(facts)
     corpus.errors.sort()
     resolve_cross_document(corpus, gazetteer)
+    merge_versions(corpus)
     resolve_city_airports(corpus, places)
     return link_task_corridors(corpus)
 

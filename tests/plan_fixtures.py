@@ -6,14 +6,15 @@ period, an axis and a task, and a signature block with a date.
 from __future__ import annotations
 
 
-def plan_text(title: str, year: int = 2021, number: int = 5, date: str | None = None,
+def plan_text(title: str, year: int = 2021, number: int | None = 5, date: str | None = None,
               issuer: str = "湖南省人民政府", period: tuple[int, int] | None = (2021, 2025),
               body: str = "", cites: str = "") -> str:
-    """The text of a made-up provincial plan with its issuing notice."""
+    """The text of a made-up provincial plan with its issuing notice
+    (``number=None``: no document number; ``date=""``: no signature date)."""
     date = date if date is not None else f"{year}年3月4日"
     lines = [
         f"{issuer}关于印发《{title}》的通知",
-        f"湘政发〔{year}〕{number}号",
+        f"湘政发〔{year}〕{number}号" if number is not None else "",
         "",
         "各市州人民政府，省直有关单位：",
         f"现将《{title}》印发给你们，请认真组织实施。",

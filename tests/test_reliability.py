@@ -343,3 +343,106 @@ def test_plan_signed_on_an_impossible_date_has_no_date(tmp_path):
     out = plankg.build([tmp_path / "in"], out=tmp_path / "out").out
     assert "date_document" not in (out / "graph.nt").read_text("utf-8")
     assert plankg.validate(out).conforms
+
+
+# 6. Output does not depend on the order or the names of the input files.
+
+def graph_of(paths, out: Path) -> bytes:
+    plankg.build(paths, out=out)
+    return (out / "graph.nt").read_bytes()
+
+
+def test_same_bytes_under_two_names(tmp_path):
+    text = plan_text("试验区协同发展规划")
+    a = write_plan(tmp_path / "x", "zeta.txt", text)
+    b = write_plan(tmp_path / "y", "alpha.txt", text)
+    one = graph_of([a, b], tmp_path / "o1")
+    two = graph_of([b, a], tmp_path / "o2")
+    assert one == two
+    assert (tmp_path / "o1" / "build.json").read_bytes() == (tmp_path / "o2" / "build.json").read_bytes()
+    (doc,) = json.loads((tmp_path / "o1" / "build.json").read_text("utf-8"))["documents"]
+    assert doc["file"] == "zeta.txt" and doc["copies"] == [str(b)]  # x/zeta.txt sorts before y/alpha.txt
+    nt = one.decode("utf-8")
+    assert '"zeta.txt"' in nt and '"alpha.txt"' in nt
+    assert graph_of([a, a, tmp_path / "x" / ".." / "x" / "zeta.txt"], tmp_path / "o3").count(b"fileName") == 1
+
+
+CITING = ("按照《湖南省人民政府关于印发〈试验区协同发展规划〉的通知》（湘政发〔2019〕3号）要求，"
+          "落实《试验区协同发展规划》。")
+
+
+def two_undated_versions(folder: Path, names=("v1.txt", "v2.txt")) -> list[Path]:
+    """Two versions of one plan without number or date, and a plan citing it."""
+    return [
+        write_plan(folder, names[0], plan_text("试验区协同发展规划", number=None, date="", period=None, body="第一稿。")),
+        write_plan(folder, names[1], plan_text("试验区协同发展规划", number=None, date="", period=None, body="第二稿。")),
+        write_plan(folder, "c.txt", plan_text("试验区交通实施方案", year=2020, number=9, cites=CITING)),
+    ]
+
+
+def test_cited_year_goes_to_one_version_whatever_the_names_and_order(tmp_path):
+    """Both versions lack a date: the citation's year goes to the one whose file
+    has the smallest SHA-256, and the citation links to that plan."""
+    import hashlib
+
+    from rdflib import Graph, URIRef
+
+    from plankg.graph.ids import plan_iri
+    from plankg.graph.namespaces import ELI, PKG
+
+    results = []
+    for n, names in enumerate([("v1.txt", "v2.txt"), ("v2.txt", "v1.txt")]):
+        files = two_undated_versions(tmp_path / f"in{n}", names)
+        for order in (files, files[::-1]):
+            out = tmp_path / f"o{n}-{len(results)}"
+            plankg.build(order, out=out)
+            g = Graph().parse(out / "graph.nt", format="nt")
+            dated = plan_iri("试验区协同发展规划", "2019")
+            sources = {str(g.value(d, PKG.sha256)) for d in g.objects(dated, PKG.sourceDocument)}
+            citing = plan_iri("试验区交通实施方案", "2020")
+            assert (citing, ELI.applies, dated) in g
+            assert plankg.validate(out).conforms if not results else True
+            results.append(sources)
+    smallest = min(hashlib.sha256(p.read_bytes()).hexdigest() for p in two_undated_versions(tmp_path / "x")[:2])
+    assert results == [{smallest}] * 4
+
+
+def test_two_versions_of_one_year_make_one_plan_with_one_date_and_period(tmp_path):
+    early = write_plan(tmp_path / "in", "b-early.txt", plan_text("试验区协同发展规划", date="2021年3月4日", period=(2021, 2025)))
+    late = write_plan(tmp_path / "in", "a-late.txt", plan_text("试验区协同发展规划", date="2021年6月1日", period=(2021, 2030),
+                                                             number=8))
+    out = tmp_path / "out"
+    result = plankg.build([early, late], out=out)
+    assert plankg.validate(out).conforms
+    rows = plankg.query("plans", graph_dir=out).rows
+    assert {(r[3], r[4]) for r in rows} == {("2021-06-01", "湘政发〔2021〕8号")}  # the later version speaks
+    nt = (out / "graph.nt").read_text("utf-8")
+    assert nt.count("#periodEnd> \"") == 1 and nt.count("#date_document> \"") == 1 and "periodEnd> \"2030\"" in nt
+    assert nt.count("#sourceDocument>") == 2
+    assert any("b-early.txt: holds the plan" in w for w in result.warnings)
+    assert graph_of([late, early], tmp_path / "again") == nt.encode("utf-8")
+
+
+def test_versions_of_different_years_keep_their_own_content(tmp_path):
+    """A 2016 plan and its 2021 revision: a citation quoting the 2016 number
+    links the 2016 version; each version's axis stays in its own plan."""
+    from rdflib import Graph
+
+    from plankg.graph.ids import plan_iri
+    from plankg.graph.namespaces import ELI
+
+    files = [write_plan(tmp_path / "in", "old.txt", plan_text("试验区协同发展规划", year=2016, number=3, period=(2016, 2020))),
+             write_plan(tmp_path / "in", "new.txt", plan_text("试验区协同发展规划", year=2021, number=4, period=(2021, 2025))),
+             write_plan(tmp_path / "in", "c.txt", plan_text("试验区交通实施方案", year=2022, number=9,
+                                                              cites="落实《试验区协同发展规划》（湘政发〔2016〕3号）。"))]
+    out = tmp_path / "out"
+    plankg.build(files, out=out)
+    assert plankg.validate(out).conforms
+    g = Graph().parse(out / "graph.nt", format="nt")
+    citing = plan_iri("试验区交通实施方案", "2022")
+    assert (citing, ELI.applies, plan_iri("试验区协同发展规划", "2016")) in g
+    assert (citing, ELI.applies, plan_iri("试验区协同发展规划", "2021")) not in g
+    from plankg.graph.namespaces import PKG
+
+    parts = [set(g.subjects(PKG.inPlan, plan_iri("试验区协同发展规划", y))) for y in ("2016", "2021")]
+    assert parts[0] and len(parts[0]) == len(parts[1]) and not parts[0] & parts[1]

@@ -19,7 +19,8 @@ def _label(names: Counter) -> str:
 
 
 def add_projects(builder, spatial, corpus: CorpusFacts, plans: dict[str, URIRef]) -> None:
-    """Add every project of the corpus, labelled by its commonest name."""
+    """Add every project of the corpus, labelled by its commonest name
+    (``plans``: the plan of each document, by document id)."""
     b = builder
     names: dict[str, Counter] = defaultdict(Counter)
     kinds: dict[str, Counter] = defaultdict(Counter)
@@ -43,7 +44,7 @@ def add_projects(builder, spatial, corpus: CorpusFacts, plans: dict[str, URIRef]
         b.add(iri, PKG.projectKind, Literal(kind))
         b.add(iri, PKG.projectKey, Literal(key))
     for doc in corpus.documents:
-        plan = plans.get(doc.plan.title.value) if doc.plan.title else None
+        plan = plans.get(doc.source.id) if doc.plan.title else None
         for p in doc.projects:
             iri = project_key_iri(p.key)
             if plan is not None:

@@ -10,6 +10,7 @@ mapping, and serialises to Turtle, unlike RDF-star or named graphs.
 from __future__ import annotations
 
 import gc
+import os
 from contextlib import contextmanager
 
 from rdflib import Literal, URIRef
@@ -20,6 +21,7 @@ from plankg.graph.ids import agency_iri, child_iri, document_iri, external_docum
 from plankg.graph.namespaces import DCTERMS, ELI, ID, OA, ORG, PKG, PROV, RDF, SKOS, XSD
 from plankg.graph.triples import TripleSet
 from plankg.context import ReferenceData
+from plankg.paths import readable
 
 ZH = "zh-Hans"
 
@@ -122,11 +124,14 @@ class GraphBuilder:
         return iri
 
     def add_document(self, doc: DocumentFacts) -> URIRef | None:
-        """Add a source document and the plan it holds; return the plan IRI."""
+        """Add a source document and the plan it holds; return the plan IRI. A
+        document that is another's version of one plan adds only itself as a
+        source of that plan."""
         src = doc.source
         d = document_iri(src.id)
         self.add(d, RDF.type, PKG.SourceDocument)
-        self.add(d, PKG.fileName, Literal(src.name))
+        for name in {src.name, *(readable(os.path.basename(c)) for c in src.copies)}:
+            self.add(d, PKG.fileName, Literal(name))
         self.add(d, PKG.sha256, Literal(src.sha256))
         self.add(d, PKG.encoding, Literal(src.encoding))
         self.add(d, DCTERMS["format"], Literal(src.media_type))
@@ -137,6 +142,8 @@ class GraphBuilder:
         p = plan_iri(plan.title.value, year)
         self.add(p, RDF.type, PKG.Plan)
         self.add(p, PKG.sourceDocument, d)
+        if doc.version_of is not None:
+            return p  # another document speaks for this plan (plankg.resolve.merge_versions)
         self.assert_fact(p, DCTERMS.title, zh(plan.title.value), plan.title.evidence)
         if plan.kind:
             self.assert_fact(p, PKG.documentKind, self.kind(plan.kind.value), plan.kind.evidence)
@@ -205,23 +212,20 @@ def _add_corpus(builder: GraphBuilder, corpus: CorpusFacts) -> None:
     from plankg.graph.tasks import add_tasks
 
     spatial = SpatialWriter(builder, builder.reference.places, builder.reference.corridors)
-    plans: dict[str, URIRef] = {}
+    plans: dict[str, URIRef] = {}  # document id -> the plan it holds
     for doc in corpus.documents:
         iri = builder.add_document(doc)
-        if iri is not None and doc.plan.title:
-            plans[doc.plan.title.value] = iri
-    add_projects(builder, spatial, corpus, plans)
-    for doc in corpus.documents:
-        iri = plans.get(doc.plan.title.value) if doc.plan.title else None
         if iri is not None:
-            spatial.add_document(doc, iri)
-            add_tasks(builder, spatial, doc, iri)
-    for doc in corpus.documents:
-        source = plans.get(doc.plan.title.value) if doc.plan.title else None
-        if source is None:
-            continue
+            plans[doc.source.id] = iri
+    own = CorpusFacts(documents=[d for d in corpus.documents if d.version_of is None and d.source.id in plans])
+    add_projects(builder, spatial, own, plans)
+    for doc in own.documents:
+        spatial.add_document(doc, plans[doc.source.id])
+        add_tasks(builder, spatial, doc, plans[doc.source.id])
+    for doc in own.documents:
+        source = plans[doc.source.id]
         for cited in doc.plan.citations:
-            target = plans.get(cited.title)
+            target = plans.get(cited.target) if cited.target else None
             if target is None:
                 target = external_document_iri(cited.title, cited.doc_no)
                 builder.add(target, RDF.type, PKG.ExternalDocument)

@@ -8,10 +8,12 @@ than rdflib's memory store.
 """
 from __future__ import annotations
 
+import errno
+import glob
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 
 import pyoxigraph
@@ -42,40 +44,128 @@ def turtle_from_ntriples(nt: bytes) -> bytes:
 def write_outputs(graph: TripleSet, manifest: dict, out_dir: str | Path) -> Path:
     """Write a build directory atomically.
 
-    Everything is written into a fresh sibling folder first; only when all
-    files are complete does it replace ``out_dir``. A failure leaves the
-    previous build as it was.
+    Everything is written into a fresh sibling folder (``.OUT.tmp-PID-RANDOM``,
+    created with the user's umask, not 0700) first; only when all files are
+    complete does it replace ``out_dir``. A failure of any kind (an error while
+    serialising, a full disk, Ctrl-C) leaves the previous build as it was and
+    removes the temporary folder; folders left by builds that were killed are
+    removed by the next build. Write failures raise ``OutputError``.
     """
     out = Path(out_dir).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    if out.exists() and not out.is_dir():
+        raise GraphDirError(f"{out}: exists and is not a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(out)
+        tmp = _fresh_sibling(out, "tmp")
+    except OSError as exc:
+        raise errors.OutputError(out, exc) from None
     try:
         nt = graph.ntriples()  # sorted: identical input, identical bytes
         (tmp / GRAPH_NT).write_bytes(nt)
         (tmp / GRAPH_TTL).write_bytes(turtle_from_ntriples(nt))
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         _replace_dir(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise errors.OutputError(out, exc) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
 
 
+def _sibling_prefix(target: Path, kind: str) -> str:
+    return f".{target.name}.{kind}-"
+
+
+def _fresh_sibling(target: Path, kind: str) -> Path:
+    """A new empty folder beside ``target`` named after it, this process and a random part.
+
+    ``os.mkdir`` applies the umask (``tempfile.mkdtemp`` would force 0700) and
+    fails rather than reuse an existing path.
+    """
+    path = target.with_name(f"{_sibling_prefix(target, kind)}{os.getpid()}-{secrets.token_hex(4)}")
+    os.mkdir(path)
+    return path
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's live process, or cannot tell: leave it alone
+    return True
+
+
+def remove_stale_temporaries(target: str | Path) -> list[Path]:
+    """Remove the temporary folders that killed builds left beside ``target``.
+
+    Only folders of this naming (``.OUT.tmp-PID-…``, ``.OUT.old-PID-…``) whose
+    process is gone are touched, so a build running at the same time keeps its
+    own. A previous build set aside (``old``) while ``target`` itself is missing
+    is put back first. Returns the folders removed.
+    """
+    target = Path(target)
+    removed = []
+    for kind in ("old", "tmp"):
+        prefix = _sibling_prefix(target, kind)
+        for path in sorted(target.parent.glob(glob.escape(prefix) + "*")):
+            pid = path.name[len(prefix):].split("-", 1)[0]
+            if not path.is_dir() or path.is_symlink() or not pid.isdigit() or _pid_alive(int(pid)):
+                continue
+            if kind == "old" and not target.exists():
+                os.rename(path, target)
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False
+    where the system or the filesystem does not offer it."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _replace_dir(new: Path, target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise GraphDirError(f"{target}: exists and is not a folder")
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.rename(target, old)
+    """Put ``new`` in place of ``target``: swapped in one step where the system
+    can, so ``target`` is never missing; else by two renames, undone on failure."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # now holds the previous build
+        return
+    old = target.with_name(f"{_sibling_prefix(target, 'old')}{os.getpid()}-{secrets.token_hex(4)}")
+    os.rename(target, old)
     try:
         os.rename(new, target)
     except BaseException:
-        if old is not None:
-            os.rename(old, target)
+        os.rename(old, target)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def read_manifest(graph_dir: str | Path) -> dict:

@@ -89,22 +89,59 @@ def standalone_title(raw: str) -> str:
     return _squash(raw).replace("〈", "《").replace("〉", "》")
 
 
-def _cn_number(s: str) -> int:
-    if all(ch in _CN_DIGITS for ch in s):
+PLAUSIBLE_YEARS = range(1949, 2101)  # the years a plan of the People's Republic can be dated
+_CN_TENS_RE = re.compile(r"(?P<tens>[一二三四五六七八九])?十(?P<units>[一二三四五六七八九])?|(?P<unit>[一二三四五六七八九])")
+
+
+def _cn_number(s: str, positional: bool = False) -> int | None:
+    """A Chinese numeral, or None when it is not a well-formed one.
+
+    Years are written digit by digit (``positional``: 二〇一五); months and days
+    with 十 (十二, 二十三, 三十) or as one digit (五).
+
+    >>> _cn_number("二〇一五", positional=True), _cn_number("十二"), _cn_number("三十一"), _cn_number("五")
+    (2015, 12, 31, 5)
+    >>> _cn_number("十四三") is None, _cn_number("十十") is None, _cn_number("二三") is None
+    (True, True, True)
+    """
+    if positional:
+        if not s or any(ch not in _CN_DIGITS for ch in s):
+            return None
         return int("".join(str(_CN_DIGITS[ch]) for ch in s))
-    if s.startswith("十"):
-        s = "一" + s
-    tens, _, units = s.partition("十")
-    if not _:
-        return _CN_DIGITS[s]
-    return _CN_DIGITS.get(tens, 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    m = _CN_TENS_RE.fullmatch(s)
+    if m is None:
+        return None
+    if m["unit"]:
+        return _CN_DIGITS[m["unit"]]
+    return (_CN_DIGITS[m["tens"]] if m["tens"] else 1) * 10 + (_CN_DIGITS[m["units"]] if m["units"] else 0)
+
+
+def iso_date(year: int | None, month: int | None, day: int | None) -> str | None:
+    """``YYYY-MM-DD`` for a date that exists in a plausible year, else None.
+
+    >>> iso_date(2016, 2, 29), iso_date(2015, 2, 30), iso_date(2015, 13, 1), iso_date(7003, 1, 1)
+    ('2016-02-29', None, None, None)
+    """
+    if year is None or month is None or day is None or year not in PLAUSIBLE_YEARS:
+        return None
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _dates(text: str, start: int = 0, end: int | None = None):
-    for m in _DATE_RE.finditer(text, start, end if end is not None else len(text)):
-        yield m, f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
-    for m in _CN_DATE_RE.finditer(text, start, end if end is not None else len(text)):
-        yield m, f"{_cn_number(m['y']):04d}-{_cn_number(m['m']):02d}-{_cn_number(m['d']):02d}"
+    """``(match, ISO date)`` for every date written in Arabic or Chinese
+    numerals; strings that are not real dates (2015年2月30日, 二〇二五年十三月四十日) are skipped."""
+    stop = end if end is not None else len(text)
+    for m in _DATE_RE.finditer(text, start, stop):
+        iso = iso_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        if iso:
+            yield m, iso
+    for m in _CN_DATE_RE.finditer(text, start, stop):
+        iso = iso_date(_cn_number(m["y"], positional=True), _cn_number(m["m"]), _cn_number(m["d"]))
+        if iso:
+            yield m, iso
 
 
 @lru_cache(maxsize=4)

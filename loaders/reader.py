@@ -11,6 +11,7 @@ from pathlib import Path
 
 from plankg.errors import InputError
 from plankg.facts import SourceDocument
+from plankg.paths import readable
 
 SUFFIX_MEDIA_TYPES = {
     ".txt": "text/plain",
@@ -120,11 +121,12 @@ def read_document(path: str | Path, name: str | None = None) -> SourceDocument:
     """Read and decode one plan file.
 
     The document id is derived from the file's bytes, so the same file gives
-    the same id wherever it lies.
+    the same id wherever it lies. A file name that is not valid UTF-8 is
+    recorded as ``plankg.paths.readable`` shows it.
     """
     path = Path(path)
     if not path.exists():
-        raise DocumentError(path, "no such file")
+        raise DocumentError(path, "no such file or folder")
     if path.is_dir():
         raise DocumentError(path, "is a folder, not a file")
     try:
@@ -139,7 +141,7 @@ def read_document(path: str | Path, name: str | None = None) -> SourceDocument:
     return SourceDocument(
         id=digest[:16],
         path=str(path),
-        name=name or path.name,
+        name=name or readable(path.name),
         encoding=encoding,
         sha256=digest,
         text=text,

@@ -14,8 +14,9 @@ from typing import Callable, Iterable
 
 from plankg import queries as canned
 from plankg.queries import QueryResult
-from plankg.errors import PlankgError, QueryError
+from plankg.errors import EmptyBuildError, PlankgError, QueryError
 from plankg.loaders.reader import DocumentError
+from plankg.paths import name_bytes, readable
 
 __version__ = "0.1.0"
 
@@ -33,6 +34,11 @@ class BuildResult:
     seconds: float = 0.0
     characters: int = 0
     unresolved: dict[str, int] = field(default_factory=dict)  # names no table knows, per kind
+
+    @property
+    def partial(self) -> bool:
+        """Some files could not be read; the others were built."""
+        return bool(self.errors) and self.documents > 0
 
 
 def default_corpus() -> Path:
@@ -62,37 +68,55 @@ def build(
     replaced only once the new build is complete. ``reference`` names folders
     whose CSV files add rows to the shipped reference data (same file names
     and columns: ``provinces.csv``, ``agencies.csv``, ``divisions.csv`` …).
+    When no document at all can be read, ``EmptyBuildError`` is raised and
+    ``out`` is not touched; a full disk or a folder that cannot be written
+    raises ``OutputError``.
     """
     from plankg.context import ReferenceData
     from plankg.graph.rdf import build_graph
     from plankg.graph.store import write_outputs
     from plankg.pipeline import extract_corpus
-    from plankg.report import corpus_report, document_report
-
     started = time.perf_counter()
     paths = list(paths) if paths else [default_corpus()]
     ref = ReferenceData.load(reference)
     corpus = extract_corpus(paths, strict=strict, progress=progress, reference=ref)
+    if not corpus.documents:
+        raise EmptyBuildError(corpus.errors)
     graph = build_graph(corpus, ref)
     warnings = [w for d in corpus.documents for w in d.warnings]
     plans = sum(1 for d in corpus.documents if d.plan.title)
-    found = corpus_report(corpus)
-    manifest = {
-        "plankg_version": __version__,
-        "reference": list(ref.extra_dirs),
-        "documents": [document_report(d) for d in corpus.documents],
-        "errors": corpus.errors,
-        "warnings": warnings,
-        "triples": len(graph),
-        **found,
-    }
+    manifest = build_manifest(corpus, warnings, len(graph), ref.extra_dirs)
     out_path = write_outputs(graph, manifest, out)
     return BuildResult(
         out=out_path, documents=len(corpus.documents), plans=plans, triples=len(graph),
         errors=corpus.errors, warnings=warnings, seconds=time.perf_counter() - started,
         characters=sum(len(d.source.text) for d in corpus.documents),
-        unresolved=found["unresolved"]["per_kind"],
+        unresolved=manifest["unresolved"]["per_kind"],
     )
+
+
+def build_manifest(corpus, warnings: list[str], triples: int, reference: Iterable[str] = ()) -> dict:
+    """The content of ``build.json``: documents (by path) with the source of
+    their title, kind, fact counts and unresolved names; errors, warnings; the
+    build's unresolved names and per-rule counts (``plankg.report``).
+
+    A file name that is not valid UTF-8 is given as ``plankg.paths.readable``
+    shows it, with its exact bytes in ``file_bytes`` (hex); files with the
+    same bytes as a document are listed in its ``copies``.
+    """
+    from plankg.report import corpus_report, document_report
+
+    documents = []
+    for d in sorted(corpus.documents, key=lambda d: d.source.path):
+        entry = document_report(d)
+        raw = name_bytes(d.source.path)
+        if raw:
+            entry["file_bytes"] = raw
+        if d.source.copies:
+            entry["copies"] = [readable(c) for c in d.source.copies]
+        documents.append(entry)
+    return {"plankg_version": __version__, "reference": list(reference), "documents": documents,
+            "errors": corpus.errors, "warnings": warnings, "triples": triples, **corpus_report(corpus)}
 
 
 def run_sparql(store, sparql: str, columns: list[str]) -> QueryResult:

@@ -12,7 +12,8 @@ import click
 
 from plankg import api
 from plankg import queries as canned
-from plankg.errors import PlankgError
+from plankg.errors import PARTIAL_BUILD_EXIT_CODE, PlankgError
+from plankg.paths import readable
 
 FORMATS = ["table", "csv", "json"]
 
@@ -84,38 +85,46 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", default="out", show_default=True, type=click.Path(path_type=Path), help="Build directory to write.")
-@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read (default: skip it and report it).")
+@click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read, writing nothing (exit 1).")
+@click.option("--partial-exit/--no-partial-exit", default=False, envvar="PLANKG_PARTIAL_EXIT", show_envvar=True,
+              help=f"Exit {PARTIAL_BUILD_EXIT_CODE} when some files could not be read and the others were built "
+                   "(default: exit 0 and list the errors).")
 @click.option("--reference", "-r", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="A folder of CSV files that add rows to the shipped reference data (repeatable).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
-def build(paths: tuple[Path, ...], out: Path, strict: bool, reference: tuple[Path, ...], quiet: bool) -> None:
+def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, reference: tuple[Path, ...],
+          quiet: bool) -> None:
     """Build the graph of plan files or folders (default: the sample corpus).
 
     Writes OUT/graph.ttl, OUT/graph.nt and OUT/build.json; a failed build
-    leaves the previous OUT untouched.
+    (no document could be read, --strict and a bad file, a full disk, Ctrl-C)
+    leaves the previous OUT untouched and exits 1.
     """
     show = not quiet and sys.stderr.isatty()
 
     def progress(path: Path) -> None:
         if show:
-            click.echo(f"\r\x1b[Kreading {path.name}", nl=False, err=True)
+            click.echo(f"\r\x1b[Kreading {readable(path.name)}", nl=False, err=True)
 
-    result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference)
-    if show:
-        click.echo("\r\x1b[K", nl=False, err=True)
+    try:
+        result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference)
+    finally:
+        if show:
+            click.echo("\r\x1b[K", nl=False, err=True)
     for err in result.errors:
         click.echo(f"error: {err}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(
-            f"built {result.out}: {result.documents} documents, {result.plans} plans, "
+            f"built {readable(result.out)}: {result.documents} documents, {result.plans} plans, "
             f"{result.triples} triples in {result.seconds:.1f} s; unresolved names: "
             + (", ".join(f"{n} {kind}" for kind, n in result.unresolved.items()) or "none")
-            + (f" (see `plankg query unresolved --graph {result.out}`)" if result.unresolved else "")
+            + (f" (see `plankg query unresolved --graph {readable(result.out)}`)" if result.unresolved else "")
         )
-    if result.errors and result.documents == 0:
-        raise _Failure("no document could be read")
+    if result.partial and partial_exit:
+        raise _Failure(f"{len(result.errors)} files could not be read; the other {result.documents} were built",
+                       PARTIAL_BUILD_EXIT_CODE)
 
 
 @main.command()

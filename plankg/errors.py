@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from plankg.paths import readable
+
 
 PARTIAL_BUILD_EXIT_CODE = 3
 
@@ -29,7 +31,7 @@ class InputError(PlankgError):
     def __init__(self, path: str | Path, problem: str):
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+        super().__init__(f"{readable(self.path)}: {problem}")
 
 
 class ReferenceDataError(PlankgError):
@@ -43,6 +45,25 @@ class ReferenceDataError(PlankgError):
 
 class GraphDirError(PlankgError):
     """A folder that holds no usable build."""
+
+
+class OutputError(PlankgError):
+    """A build folder that cannot be written (full disk, no permission); the
+    previous build is left as it was."""
+
+    def __init__(self, path: str | Path, cause: OSError):
+        self.path, self.cause = str(path), cause
+        reason = cause.strerror or str(cause)
+        super().__init__(f"{readable(self.path)}: cannot write the build ({reason}); the previous build is unchanged")
+
+
+class EmptyBuildError(PlankgError):
+    """A build in which no document could be read: nothing is written."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        listed = "; ".join(self.problems[:5]) + (f"; … {len(self.problems) - 5} more" if len(self.problems) > 5 else "")
+        super().__init__(f"no document could be read, nothing was written ({listed})")
 
 
 

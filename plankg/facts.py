@@ -62,6 +62,7 @@ class SourceDocument:
     sha256: str
     text: str
     media_type: str
+    copies: tuple[str, ...] = ()  # paths of other files with the same bytes
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class CitedDocument:
     act: str | None = None  # "notice" (…关于印发《X》的通知) or "approval" (…关于X的批复)
     subject: str | None = None  # X: the title of the plan the notice issues or the approval approves
     act_issuers: tuple[str, ...] = ()  # the bodies issuing the notice or approval, one name each
+    target: str | None = None  # the id of the corpus document holding the cited plan (plankg.resolve)
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,7 @@ class DocumentFacts:
     projects: list[ProjectFact] = field(default_factory=list)
     indicators: list[TargetFact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    version_of: str | None = None  # another document holds the same plan and speaks for it (plankg.resolve)
 
     def add(self, fact) -> None:
         """File one extracted fact in the list of its class."""

@@ -7,13 +7,14 @@ the context). ``context`` holds the build's reference data, loaded once.
 """
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from plankg.context import ReferenceData
-from plankg.facts import CorpusFacts, DocumentFacts, PlanFacts, PlanScope
+from plankg.facts import CorpusFacts, DocumentFacts, PlanFacts, PlanScope, SourceDocument
 from plankg.loaders.indicators import extract_indicators
 from plankg.loaders.metadata import extract_plan_facts
 from plankg.loaders.prepared import PreparedDocument, prepare
@@ -21,7 +22,7 @@ from plankg.loaders.projects import extract_projects
 from plankg.loaders.reader import DocumentError, find_documents, read_document
 from plankg.loaders.spatial import extract_spatial
 from plankg.loaders.tasks import extract_tasks
-from plankg.resolve import link_task_corridors, resolve_city_airports, resolve_cross_document
+from plankg.resolve import link_task_corridors, merge_versions, resolve_city_airports, resolve_cross_document
 
 
 @dataclass
@@ -116,8 +117,12 @@ def extract_corpus(
 ) -> CorpusFacts:
     """Extract facts from files and folders.
 
-    A file that cannot be read is reported in ``errors`` and skipped, unless
-    ``strict`` is set, in which case its ``DocumentError`` is raised.
+    A file that cannot be read, or on which an extractor fails, is reported in
+    ``errors`` and skipped, unless ``strict`` is set, in which case its
+    ``DocumentError`` is raised. The result does not depend on the order in
+    which the files are given: files with identical bytes are read once, under
+    the path that sorts first (``copies`` lists the others), documents are kept
+    in the order of their SHA-256, and errors are sorted.
     ``reference`` defaults to the shipped reference data.
     """
     reference = reference or ReferenceData.load()
@@ -125,7 +130,7 @@ def extract_corpus(
     files = find_documents(list(paths))
     if not files:
         raise DocumentError(", ".join(map(str, paths)) or "<no paths>", "no .txt, .md or .html plan documents found")
-    seen_ids: set[str] = set()
+    by_id: dict[str, list[SourceDocument]] = {}
     for path in files:
         if progress:
             progress(path)
@@ -136,10 +141,35 @@ def extract_corpus(
                 raise
             corpus.errors.append(str(exc))
             continue
-        if source.id in seen_ids:
-            continue  # the same file given twice
-        seen_ids.add(source.id)
-        corpus.documents.append(extract_document(prepare(source), reference))
+        by_id.setdefault(source.id, []).append(source)
+    for copies in sorted(by_id.values(), key=lambda c: c[0].sha256):
+        source = first_copy(copies)
+        try:
+            facts = extract_document(prepare(source), reference)
+        except Exception as exc:  # one document's failure must not sink the others
+            error = DocumentError(source.path, f"could not be extracted ({type(exc).__name__}: {exc})")
+            if strict:
+                raise error from exc
+            corpus.errors.append(str(error))
+            continue
+        corpus.documents.append(facts)
+    corpus.errors.sort()
     resolve_cross_document(corpus, reference.agencies)
+    merge_versions(corpus)
     resolve_city_airports(corpus, reference.places)
     return link_task_corridors(corpus, reference.corridors)
+
+
+def first_copy(copies: list[SourceDocument]) -> SourceDocument:
+    """Of files with identical bytes, the one whose path sorts first, listing the
+    other paths in ``copies`` (the same file named twice counts once)."""
+    ordered = sorted(copies, key=lambda s: s.path)
+    first = ordered[0]
+    seen = {os.path.realpath(first.path)}
+    others = []
+    for s in ordered[1:]:
+        real = os.path.realpath(s.path)
+        if real not in seen:
+            seen.add(real)
+            others.append(s.path)
+    return replace(first, copies=tuple(others))

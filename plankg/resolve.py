@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from plankg.facts import Claim, CorpusFacts, Evidence
+from plankg.facts import Claim, CorpusFacts, DocumentFacts, Evidence
 from plankg.loaders.agencies import AgencyGazetteer
 from plankg.loaders.lines import CorridorTable
+from plankg.loaders.metadata import PLAUSIBLE_YEARS
+from plankg.paths import readable
 
 _YEAR_IN_DOCNO_RE = re.compile(r"〔(\d{4})〕")
 
@@ -22,36 +24,102 @@ def _relabel(evidence: Evidence, rule: str) -> Evidence:
     return replace(evidence, rule=rule)
 
 
+def version_order(versions: list[DocumentFacts]) -> list[DocumentFacts]:
+    """Documents holding plans of one title, the preferred first: the latest own
+    date (a full date before a year alone on the same year, any date before
+    none), then the smallest SHA-256 of the file's bytes. Neither the order nor
+    the names of the files play a part."""
+    ranked = sorted(versions, key=lambda d: d.source.sha256)
+    ranked.sort(key=lambda d: d.plan.date.value if d.plan.date else "", reverse=True)  # stable
+    return ranked
+
+
+def cited_version(versions: list[DocumentFacts], doc_no: str | None) -> DocumentFacts:
+    """The version a citation means: of those whose own number and year do not
+    contradict the number it quotes, the one agreeing on the number, then on
+    the year, then the first in ``version_order``."""
+    year = _YEAR_IN_DOCNO_RE.search(doc_no or "")
+    year = year.group(1) if year else None
+
+    def agreement(d: DocumentFacts) -> tuple[bool, int]:
+        own_no = d.plan.doc_no.value if d.plan.doc_no else None
+        own_year = d.plan.date.value[:4] if d.plan.date else None
+        contradicts = bool(own_no and doc_no and own_no != doc_no) or bool(own_year and year and own_year != year)
+        return not contradicts, 2 * bool(own_no and own_no == doc_no) + bool(own_year and own_year == year)
+
+    return sorted(version_order(versions), key=agreement, reverse=True)[0]  # stable: ties keep version order
+
+
 def resolve_cross_document(corpus: CorpusFacts, gazetteer: AgencyGazetteer | None = None) -> CorpusFacts:
-    """Fill a plan's missing issuer, document number and date from citing plans."""
+    """Fill a plan's missing issuer, document number and date from citing plans.
+
+    Every citation of a corpus plan's title records the document it means
+    (``CitedDocument.target``, chosen by ``cited_version`` from the documents'
+    own facts, before anything is filled in). When several plans quote one
+    plan's notice, the citing documents take turns in the order of their
+    SHA-256, each filling only what is still missing.
+    """
     gazetteer = gazetteer or AgencyGazetteer.load()
-    by_title = {d.plan.title.value: d.plan for d in corpus.documents if d.plan.title}
-    for citing in corpus.documents:
+    by_title: dict[str, list[DocumentFacts]] = {}
+    for d in corpus.documents:
+        if d.plan.title:
+            by_title.setdefault(d.plan.title.value, []).append(d)
+    fills = []
+    for citing in sorted(corpus.documents, key=lambda d: d.source.sha256):
+        linked = []
         for cited in citing.plan.citations:
-            target = by_title.get(cited.subject) if cited.act else None
-            if target is None or target is citing.plan:
-                continue
-            keys = []
-            for name in cited.act_issuers:
-                agency = gazetteer.resolve(name)
-                keys.append(agency.key if agency else f"unlisted:{name}")
-            ev = cited.evidence
-            if cited.act == "notice":
-                if not target.issuers:
-                    target.issuers = [Claim(k, _relabel(ev, "plan.issuer.cited-notice")) for k in keys]
-                if target.doc_no is None and cited.doc_no:
-                    target.doc_no = Claim(cited.doc_no, _relabel(ev, "plan.doc_no.cited-notice"))
-                if target.notice_title is None:
-                    target.notice_title = Claim(cited.title, _relabel(ev, "plan.notice_title.cited-notice"))
-                year = _YEAR_IN_DOCNO_RE.search(cited.doc_no or "")
-                if target.date is None and year:
-                    # Only the year is known: ISO 8601 reduced precision.
-                    target.date = Claim(year.group(1), _relabel(ev, "plan.date.cited-notice-number"))
-            else:
-                if not target.approved_by:
-                    target.approved_by = [Claim(k, _relabel(ev, "plan.approved_by.cited-approval")) for k in keys]
-                if target.approval_doc_no is None and cited.doc_no:
-                    target.approval_doc_no = Claim(cited.doc_no, _relabel(ev, "plan.approval_doc_no.cited-approval"))
+            versions = [d for d in by_title.get(cited.title, []) if d is not citing]
+            if versions:
+                cited = replace(cited, target=cited_version(versions, cited.doc_no).source.id)
+            linked.append(cited)
+            versions = [d for d in by_title.get(cited.subject, []) if d is not citing] if cited.act else []
+            if versions:
+                fills.append((cited_version(versions, cited.doc_no).plan, cited))
+        citing.plan.citations = linked
+    for target, cited in fills:
+        _fill_from_citation(target, cited, gazetteer)
+    return corpus
+
+
+def _fill_from_citation(target, cited, gazetteer: AgencyGazetteer) -> None:
+    keys = []
+    for name in cited.act_issuers:
+        agency = gazetteer.resolve(name)
+        keys.append(agency.key if agency else f"unlisted:{name}")
+    ev = cited.evidence
+    if cited.act == "notice":
+        if not target.issuers:
+            target.issuers = [Claim(k, _relabel(ev, "plan.issuer.cited-notice")) for k in keys]
+        if target.doc_no is None and cited.doc_no:
+            target.doc_no = Claim(cited.doc_no, _relabel(ev, "plan.doc_no.cited-notice"))
+        if target.notice_title is None:
+            target.notice_title = Claim(cited.title, _relabel(ev, "plan.notice_title.cited-notice"))
+        year = _YEAR_IN_DOCNO_RE.search(cited.doc_no or "")
+        if target.date is None and year and int(year.group(1)) in PLAUSIBLE_YEARS:
+            # Only the year is known: ISO 8601 reduced precision.
+            target.date = Claim(year.group(1), _relabel(ev, "plan.date.cited-notice-number"))
+    else:
+        if not target.approved_by:
+            target.approved_by = [Claim(k, _relabel(ev, "plan.approved_by.cited-approval")) for k in keys]
+        if target.approval_doc_no is None and cited.doc_no:
+            target.approval_doc_no = Claim(cited.doc_no, _relabel(ev, "plan.approval_doc_no.cited-approval"))
+
+
+def merge_versions(corpus: CorpusFacts) -> CorpusFacts:
+    """Documents whose plans share a title and a year (or are both undated) hold
+    one plan: the first in ``version_order`` speaks for it, the others are
+    marked ``version_of`` it (their files are still listed as its sources, their
+    content is not added, so the plan keeps one date, one period, one number)."""
+    groups: dict[tuple[str, str | None], list[DocumentFacts]] = {}
+    for d in corpus.documents:
+        if d.plan.title:
+            groups.setdefault((d.plan.title.value, d.plan.date.value[:4] if d.plan.date else None), []).append(d)
+    for (title, year), versions in groups.items():
+        first, *others = version_order(versions)
+        for d in others:
+            d.version_of = first.source.id
+            d.warnings.append(f"{readable(d.source.path)}: holds the plan 《{title}》 ({year or 'undated'}) "
+                              f"of {readable(first.source.path)} too; only that file's content is in the graph")
     return corpus
 
 
@@ -65,7 +133,7 @@ def link_task_corridors(corpus: CorpusFacts, corridors: CorridorTable | None = N
         for line in c.lines:
             lexicon[line] = (c.key, "task.corridor.line")
     for doc in corpus.documents:
-        for axis in doc.axes:
+        for axis in doc.axes if doc.version_of is None else ():
             if axis.corridor is None:
                 continue
             lexicon.setdefault(axis.name, (axis.corridor.value, "task.corridor.axis"))

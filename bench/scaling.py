@@ -45,6 +45,10 @@ SHAPES = {
     "long-line-commas": (".txt", lambda n: _repeat(_CLAUSE, n)),
     # One long line of items separated by 、 only.
     "long-line-enumeration": (".txt", lambda n: _repeat("长沙市、株洲市、湘潭市、岳阳市、", n)),
+    # Deeply nested elements: k/40 <div> start tags, text, as many end tags.
+    "nested-div": (".html", lambda n: "<div>" * (n // 40) + _SENTENCE * (n // 80) + "</div>" * (n // 40)),
+    # Many "<" followed by a letter and no ">" anywhere after.
+    "lt-without-gt": (".html", lambda n: "<p>" + _SENTENCE + "</p>" + _repeat("<b甲乙丙丁，", n)),
     # Ordinary paragraphs, for comparison.
     "paragraphs": (".txt", lambda n: _repeat(_SENTENCE + "\n", n)),
 }

@@ -14,6 +14,8 @@ where the sentence occurs.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from plankg.loaders.mapped import MappedText
@@ -27,6 +29,20 @@ _ASSIGNMENT_RE = re.compile(r"牵头|负责|参与|配合|分工")
 _LEADING_PAREN_RE = re.compile(r"（[^（）\n]{0,200}）")
 
 
+_NONSPACE_RE = re.compile(r"\S")
+
+
+@dataclass
+class _Copies:
+    """The removed copies of one kept sentence, aligned on the characters that
+    sentences are compared by (all but whitespace): ``kept`` holds the positions
+    of those characters in the deduplicated text, ``copies`` their original spans
+    in each copy."""
+
+    kept: array
+    copies: list[tuple[array, array]]
+
+
 @dataclass
 class DedupedText:
     """Text with repeats removed; ``copies`` lists, for each kept sentence
@@ -35,11 +51,37 @@ class DedupedText:
     text: MappedText
     copies: list[tuple[int, int, list[tuple[int, int]]]] = field(default_factory=list)
     removed_chars: int = 0
+    aligned: list[_Copies] = field(default_factory=list, repr=False)
 
     def source_spans(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
         """Original spans of ``text[start:end]``: the kept one first, then, for each
-        repeated sentence it overlaps, the same part of every removed copy."""
+        repeated sentence it overlaps, the same part of every removed copy.
+
+        Copies may differ from the kept sentence in whitespace, and in markup and
+        character forms that normalisation removes or unifies (``**``, ``&nbsp;``,
+        full-width digits): the part of a copy is found by its position among the
+        compared characters, so each span holds the same text once normalised."""
         spans = [self.text.span(start, end)]
+        if not self.copies:
+            return tuple(spans)
+        if len(self.aligned) != len(self.copies):
+            return tuple(spans + self._spans_by_offset(start, end))
+        n = bisect_right([k_end for _, k_end, _ in self.copies], start)
+        for (k_start, k_end, _), aligned in zip(self.copies[n:], self.aligned[n:]):
+            if k_start >= end:
+                break
+            i = bisect_left(aligned.kept, max(start, k_start))
+            j = bisect_left(aligned.kept, min(end, k_end))
+            for starts, ends in aligned.copies:
+                jj = min(j, len(starts))
+                if i < jj:
+                    spans.append((starts[i], max(ends[i:jj])))
+        return tuple(spans)
+
+    def _spans_by_offset(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Copies' spans by offset arithmetic, for a ``DedupedText`` built by hand
+        without alignment (verbatim copies only)."""
+        spans = []
         for k_start, k_end, copy_spans in self.copies:
             a, b = max(start, k_start), min(end, k_end)
             if a >= b:
@@ -48,9 +90,9 @@ class DedupedText:
             part = self.text.span(a, b)
             for c_start, c_end in copy_spans:
                 copy_start = c_start + part[0] - first
-                if copy_start < c_end:  # the copy may lack the kept sentence's tail
+                if copy_start < c_end:
                     spans.append((copy_start, min(c_end, c_start + part[1] - first)))
-        return tuple(spans)
+        return spans
 
 
 def _key(segment: str) -> str:
@@ -72,6 +114,7 @@ def deduplicate(t: MappedText, min_chars: int = 12) -> DedupedText:
     for seg in _segments(t.text, min_chars):
         groups.setdefault(seg.body_key, []).append(seg)
     copies: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    copy_ranges: dict[tuple[int, int], list[tuple[int, int]]] = {}  # the same copies, in ``t``
     delete: list[tuple[int, int]] = []
     for members in groups.values():
         if len(members) < 2:
@@ -83,19 +126,35 @@ def deduplicate(t: MappedText, min_chars: int = 12) -> DedupedText:
                 continue
             delete.append(m.body)
             copies.setdefault(keeper.body, []).append(t.span(*m.body))
+            copy_ranges.setdefault(keeper.body, []).append(m.body)
             if m.paren:
                 delete.append(m.paren)
                 if keeper.paren:
                     copies.setdefault(keeper.paren, []).append(t.span(*m.paren))
+                    copy_ranges.setdefault(keeper.paren, []).append(m.paren)
     delete.extend(_emptied_line_ends(t.text, delete))
 
     new = t.delete(delete)
     removed_before = _prefix_counter(delete)
-    kept = [
-        (a - removed_before(a), b - removed_before(a), spans)
-        for (a, b), spans in sorted(copies.items())
-    ]
-    return DedupedText(new, kept, sum(b - a for a, b in _merge(delete)))
+    kept = []
+    aligned = []
+    for (a, b), spans in sorted(copies.items()):
+        shift = removed_before(a)
+        kept.append((a - shift, b - shift, spans))
+        aligned.append(_Copies(
+            array("l", (m.start() - shift for m in _NONSPACE_RE.finditer(t.text, a, b))),
+            [_nonspace_spans(t, ca, cb) for ca, cb in copy_ranges[(a, b)]],
+        ))
+    return DedupedText(new, kept, sum(b - a for a, b in _merge(delete)), aligned)
+
+
+def _nonspace_spans(t: MappedText, a: int, b: int) -> tuple[array, array]:
+    """Original (starts, ends) of the non-whitespace characters of ``t.text[a:b]``."""
+    starts, ends = array("l"), array("l")
+    for m in _NONSPACE_RE.finditer(t.text, a, b):
+        starts.append(t.starts[m.start()])
+        ends.append(t.ends[m.start()])
+    return starts, ends
 
 
 @dataclass
@@ -166,9 +225,19 @@ def _emptied_line_ends(text: str, deleted: list[tuple[int, int]]) -> list[tuple[
 
 
 def _prefix_counter(ranges: list[tuple[int, int]]):
+    """A function giving how many characters of ``ranges`` lie before a position
+    (binary search over the merged ranges: linear time overall)."""
     ordered = _merge(ranges)
+    starts = [a for a, _ in ordered]
+    before = [0]
+    for a, b in ordered:
+        before.append(before[-1] + b - a)
 
     def removed_before(pos: int) -> int:
-        return sum(min(b, pos) - a for a, b in ordered if a < pos)
+        k = bisect_left(starts, pos)  # ranges starting before pos
+        if k == 0:
+            return 0
+        a, b = ordered[k - 1]
+        return before[k - 1] + min(b, pos) - a
 
     return removed_before

@@ -123,6 +123,28 @@ class MappedText:
         copy(pos, len(self.text))
         return MappedText("".join(chars), starts, ends)
 
+    def edit(self, edits: Iterable[tuple[int, int, str]]) -> "MappedText":
+        """Replace the ranges ``(start, end, replacement)``, sorted and not
+        overlapping, in one pass; a replacement maps to the range it replaces."""
+        chars: list[str] = []
+        starts = array("l")
+        ends = array("l")
+        pos = 0
+        for a, b, s in edits:
+            chars.append(self.text[pos:a])
+            starts.extend(self.starts[pos:a])
+            ends.extend(self.ends[pos:a])
+            if s:
+                o_start, o_end = self.span(a, b)
+                chars.append(s)
+                starts.extend([o_start] * len(s))
+                ends.extend([o_end] * len(s))
+            pos = max(pos, b)
+        chars.append(self.text[pos:])
+        starts.extend(self.starts[pos:])
+        ends.extend(self.ends[pos:])
+        return MappedText("".join(chars), starts, ends)
+
     def keep_group(self, pattern: re.Pattern | str, group: int | str = 1) -> "MappedText":
         """Replace each match by one of its groups (e.g. a link by its text)."""
         return self.sub(pattern, lambda m: list(range(*m.span(group))) if m.group(group) else [])

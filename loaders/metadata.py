@@ -53,7 +53,7 @@ _PERIOD_RE = re.compile(r"规划期(?:限)?(?:为|是)?[ \t]*(?P<a>(?:19|20)\d\d
 _PERIOD_TO_RE = re.compile(r"规划期(?:限)?(?:为|是)?至(?P<b>(?:19|20)\d\d)年")
 _STAGE_RE = re.compile(r"阶段[ \t]*（(?P<a>(?:19|20)\d\d)[ \t]*[—~\-][ \t]*(?P<b>(?:19|20)\d\d)年?）")
 _TARGET_YEAR_RE = re.compile(r"(?:到|至|展望到|远期展望到|远景展望到)(?P<y>(?:20|21)\d\d)年")
-_SCOPE_SENTENCE_RE = re.compile(r"[^。\n]*(?:规划范围|实施范围|范围包括|范围为)[^。\n]*。?")
+_SCOPE_WORD_RE = re.compile(r"规划范围|实施范围|范围包括|范围为")
 _AREA_RE = re.compile(r"面积约?(?P<v>\d+(?:\.\d+)?)(?P<mag>万)?平方公里")
 _POP_RE = re.compile(r"(?:常住人口|总人口|人口)约?(?P<v>\d+(?:\.\d+)?)(?P<mag>万|亿)?人?")
 _GDP_RE = re.compile(r"(?:地区生产总值|经济总量|生产总值|GDP)(?:达到|为|达)?约?(?P<v>\d+(?:\.\d+)?)(?P<mag>万亿|亿|万)?元")
@@ -507,13 +507,30 @@ def _period(doc: PreparedDocument, facts: PlanFacts) -> None:
     facts.target_years = [years[y] for y in sorted(years) if y > issued]
 
 
+def scope_sentence(text: str) -> tuple[int, int] | None:
+    """Span of the first sentence (to 。 or a line end, 。 included) naming the
+    plan's scope (规划范围, 实施范围 …). Found from the word outwards, so a long
+    line without 。 is searched once, not once per position.
+
+    >>> scope_sentence("前言。本规划范围包括甲市，面积约10平方公里。其他")
+    (3, 23)
+    """
+    word = _SCOPE_WORD_RE.search(text)
+    if not word:
+        return None
+    start = max(text.rfind("。", 0, word.start()), text.rfind("\n", 0, word.start())) + 1
+    stops = [i for i in (text.find("。", word.end()), text.find("\n", word.end())) if i != -1]
+    end = min(stops) if stops else len(text)
+    return start, end + (text.startswith("。", end))
+
+
 def _scope(doc: PreparedDocument, facts: PlanFacts) -> None:
     text = doc.text
-    sentence = _SCOPE_SENTENCE_RE.search(text)
-    if not sentence:
+    span = scope_sentence(text)
+    if not span:
         return
-    a0 = sentence.start()
-    s = sentence.group(0)
+    a0 = span[0]
+    s = text[span[0]:span[1]]
     for measure, regex, unit, base in (
         ("area", _AREA_RE, "km2", lambda mag: 1e4 if mag else 1),
         ("population", _POP_RE, "persons", lambda mag: _MAGNITUDE[mag]),

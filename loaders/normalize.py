@@ -1,8 +1,11 @@
 """Normalise a plan document's text for extraction, keeping offsets.
 
-Steps, in order: HTML to text, Markdown markup removed, full-width/half-width
+Steps, in order: line ends unified (CR LF, CR, NEL, U+2028/9 become LF), YAML
+front matter removed (``page_metadata.front_matter``), HTML to text
+(``html_text``), Markdown markup removed, full-width/half-width
 unified (digits and Latin letters half-width, Chinese punctuation full-width,
-one dash, one bracket style), traditional to simplified script (OpenCC),
+one dash, one bracket style, CJK compatibility ideographs and Kangxi radicals
+as their NFKC unified ideograph), traditional to simplified script (OpenCC),
 web boilerplate lines removed. Every step maps characters back to the
 original file (see ``MappedText``).
 
@@ -11,12 +14,14 @@ original file (see ``MappedText``).
 """
 from __future__ import annotations
 
-import html
 import re
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from plankg.loaders.html_text import html_to_text
 from plankg.loaders.mapped import MappedText
+from plankg.loaders.page_metadata import front_matter_span
 
 # Character-class ranges for the loaders' patterns, declared once.
 HAN = r"\u4e00-\u9fff"  # CJK Unified Ideographs
@@ -35,35 +40,45 @@ _WIDTH.update({
     "﹐": "，", "﹑": "、", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！",
     "～": "~", "﹤": "<", "﹥": ">", "•": "·", "・": "·",
 })
+
+
+def _compatibility_ideographs() -> dict[str, str]:
+    """CJK compatibility ideographs (U+F900–FAFF, U+2F800–2FA1F), Kangxi and
+    supplementary radicals → the unified ideograph NFKC gives (one to one).
+    PDF extraction leaves them in text (北 as U+F963), where they match nothing."""
+    ranges = (range(0xF900, 0xFB00), range(0x2F800, 0x2FA20), range(0x2F00, 0x2FE0), range(0x2E80, 0x2F00))
+    table = {}
+    for r in ranges:
+        for code in r:
+            ch = chr(code)
+            folded = unicodedata.normalize("NFKC", ch)
+            if folded != ch and len(folded) == 1:
+                table[ch] = folded
+    return table
+
+
+_WIDTH.update(_compatibility_ideographs())
+_LINE_END_RE = re.compile("\r\n?|[\x85\u2028\u2029]")
 # ASCII punctuation becomes Chinese punctuation next to Chinese text, but
 # not between digits (1,000 and 9.4:52.8 stay as they are).
 _ASCII_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 _ASCII_PUNCT_RE = re.compile(r"(?<![0-9A-Za-z])[,:;!?]|[,:;!?](?![0-9A-Za-z/])")
-_HTML_DROP_RE = re.compile(r"(?is)<(script|style|head|nav|footer|noscript)\b.*?</\1\s*>|<!--.*?-->")
-_HTML_BLOCK_RE = re.compile(r"(?i)</?(p|div|br|li|ul|ol|tr|table|h[1-6]|section|article|header|td|th)\b[^>]*>")
-_HTML_TAG_RE = re.compile(r"<[^>]{0,2000}>")
-_HTML_CELL_RE = re.compile(r"(?is)<t[dh]\b[^>]*>(.*?)</t[dh]\s*>")
-_HTML_INNER_BREAK_RE = re.compile(r"(?i)</?(?:br|p|div)\b[^>]*>\s*")
-_HTML_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _MD_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 _MD_HEADING_RE = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+|^[ \t]*>[ \t]?|^[ \t]*[-*_]{3,}[ \t]*$")
 _MD_EMPHASIS_RE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
 
 
-def _html_to_text(t: MappedText) -> MappedText:
-    t = t.remove(_HTML_DROP_RE)
-    # A line break inside a table cell (省交通运输厅、<br/>永州市人民政府) does not end the cell.
-    t = t.delete([(b.start() + c.start(1), b.end() + c.start(1))
-                  for c in _HTML_CELL_RE.finditer(t.text) for b in _HTML_INNER_BREAK_RE.finditer(c.group(1))])
-    t = t.sub(_HTML_BLOCK_RE, lambda m: [("\n", m.start(), m.end())])
-    t = t.remove(_HTML_TAG_RE)
+def _unify_line_ends(t: MappedText) -> MappedText:
+    """Every line end becomes one LF, mapped to the characters it replaces."""
+    if not _LINE_END_RE.search(t.text):
+        return t
+    return t.sub(_LINE_END_RE, lambda m: [("\n", m.start(), m.end())])
 
-    def entity(m: re.Match):
-        value = html.unescape(m.group(0))
-        return [(value, m.start(), m.end())] if value != m.group(0) else list(range(*m.span()))
 
-    return t.sub(_HTML_ENTITY_RE, entity)
+def _drop_front_matter(t: MappedText) -> MappedText:
+    span = front_matter_span(t.text)
+    return t.delete([span]) if span else t
 
 
 def _markdown_to_text(t: MappedText) -> MappedText:
@@ -178,9 +193,9 @@ def _tidy_whitespace(t: MappedText) -> MappedText:
 
 def normalize_text(text: str, media_type: str = "text/plain") -> MappedText:
     """Normalise an original text; the result maps back into ``text``."""
-    t = MappedText.original(text)
+    t = _drop_front_matter(_unify_line_ends(MappedText.original(text)))
     if media_type == "text/html":
-        t = _html_to_text(t)
+        t = html_to_text(t)
     if media_type in ("text/markdown", "text/html") or re.search(r"(?m)^#{1,6} |\]\(", text[:20000]):
         t = _markdown_to_text(t)
     t = _unify_width(t)

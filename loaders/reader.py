@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from pathlib import Path
 
 from plankg.errors import InputError
@@ -33,6 +34,17 @@ _COMMON = set(
     "株潭沙洲衡岳阳常德益娄底江西武汉铁路速航港交能源环保态务服域协推设施综合创科技"
     "這個們來對說發經進後國時會開區關於規劃與為產業務鐵鄉縣廳環態設綜創與動門長級實現點間問題體類"
     "，。、；：（）《》“”"
+)
+
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # larger files are refused: no plan is that long
+SNIFF_CHARS = 65536  # how much of a file decides its format
+HTML_MIN_TAGS = 5  # well-known tags in the sniffed part that make a file HTML
+# Well-known HTML tags, start or end; ``<p`` must be followed by a tag-ending character.
+_HTML_TAG_SNIFF_RE = re.compile(
+    r"<(?:!doctype\b|!--|/?(?:html|head|body|meta|link|title|script|style|p|div|span|br|hr|a|img|table|tbody|tr|td|th|ul|ol|li|"
+    r"h[1-6]|b|strong|em|font|center|section|article|iframe)(?=[\s/>]))",
+    re.IGNORECASE,
 )
 
 
@@ -83,6 +95,9 @@ def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     Handles UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK and Big5.
     Raises ``DocumentError`` for empty, binary or undecodable content.
     """
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(path, f"is {len(data) / 2**20:.1f} MB; plan documents larger than "
+                                  f"{MAX_DOCUMENT_BYTES // 2**20} MB are not read")
     if not data.strip():
         raise DocumentError(path, "the file is empty")
     if data.startswith(codecs.BOM_UTF8):
@@ -135,9 +150,7 @@ def read_document(path: str | Path, name: str | None = None) -> SourceDocument:
         raise DocumentError(path, f"cannot be read ({exc.strerror})") from None
     text, encoding = decode(data, path)
     digest = hashlib.sha256(data).hexdigest()
-    media_type = SUFFIX_MEDIA_TYPES.get(path.suffix.lower(), "text/plain")
-    if media_type == "text/plain" and text.lstrip()[:1] == "<" and "</" in text[:5000]:
-        media_type = "text/html"
+    media_type = sniff_media_type(text, SUFFIX_MEDIA_TYPES.get(path.suffix.lower(), "text/plain"))
     return SourceDocument(
         id=digest[:16],
         path=str(path),
@@ -147,3 +160,27 @@ def read_document(path: str | Path, name: str | None = None) -> SourceDocument:
         text=text,
         media_type=media_type,
     )
+
+
+def sniff_media_type(text: str, declared: str = "text/plain") -> str:
+    """The format a file's content shows, whatever its suffix says: ``text/html``
+    when its first ``SNIFF_CHARS`` characters hold ``HTML_MIN_TAGS`` well-known
+    HTML tags (a page saved as .txt or .md, front matter or not), or when it opens
+    with a tag and closes one early; else the declared type.
+
+    >>> sniff_media_type("前言<p>第一段</p><p>第二段</p><br>", "text/markdown")
+    'text/html'
+    >>> sniff_media_type("比较 a<b 与 c>d 的大小", "text/plain")
+    'text/plain'
+    """
+    if declared == "text/html":
+        return declared
+    head = text[:SNIFF_CHARS]
+    if head.lstrip()[:1] == "<" and "</" in head[:5000]:
+        return "text/html"
+    tags = 0
+    for _ in _HTML_TAG_SNIFF_RE.finditer(head):
+        tags += 1
+        if tags >= HTML_MIN_TAGS:
+            return "text/html"
+    return declared

@@ -17,6 +17,7 @@ from plankg.facts import Claim, CitedDocument, Evidence, PlanFacts, ScopeFigure
 from plankg.loaders.agencies import AgencyGazetteer
 from plankg.loaders.reference import DocumentKind, read_document_kinds
 from plankg.loaders.normalize import CJK
+from plankg.loaders.page_metadata import front_matter, label_fields, metadata_fields
 from plankg.loaders.prepared import PreparedDocument
 
 _WS = r"[ \t\n]*"
@@ -31,22 +32,17 @@ _DOCNO_RE = re.compile(
     rf"(?P<prefix>[{CJK}]{{1,10}})[ \t]*[〔\[［【（(](?P<year>(?:19|20)\d\d)[〕\]］】）)][ \t]*(?P<num>\d{{1,4}})[ \t]*号"
 )
 _DATE_RE = re.compile(r"(?P<y>(?:19|20)\d\d)[ \t]*年[ \t]*(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*日")
+_ROC_DATE_RE = re.compile(r"中华民国[ \t]*(?P<y>\d{1,3})[ \t]*年[ \t]*(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*日")
+ROC_EPOCH = 1911  # 中华民国 year 1 is 1912 (Taiwan's official calendar)
 _CN_DATE_RE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
 _ORG_RE = re.compile(
-    rf"中共[{CJK}]{{2,10}}?委|中国共产党[{CJK}]{{2,10}}?委员会|[{CJK}]{{2,20}}?(?:人民政府(?:办公厅)?|委员会|办公厅|省委|市委)|国务院(?:办公厅)?"
+    rf"中共[{CJK}]{{2,10}}?委|中国共产党[{CJK}]{{2,10}}?委员会|[{CJK}]{{2,20}}?(?:人民政府(?:办公厅)?|委员会|办公厅|省委|市委)|[{CJK}]{{1,8}}?[市县]政府|国务院(?:办公厅)?"
 )
 _PLAN_WORD_RE = re.compile(r"(规划|纲要|方案|意见|计划|清单|要点)(（[^）]{0,20}）)?$")
 # Headings of documents that are not plans themselves (approvals, letters, notices, decisions …) and
 # Taiwan's plan titles that end with 案: 甲都市计划通盘检讨（主要计划）案.
 _DOCUMENT_HEADING_RE = re.compile(
     r"(?:关于[^，。；：]{2,80}?的(?:批复|复函|函|通知|决定|意见|报告|公告))$|(?:计划|规划)[^，。；：]{0,12}?(?:（[^）]{0,12}）)?案$")
-_PAGE_LABELS = {
-    "索引号": "index", "主题分类": "category", "发文机关": "issuer", "成文日期": "date", "标题": "title",
-    "发文字号": "doc_no", "发布日期": "published", "主题词": "keywords", "公文种类": "kind",
-}
-_PAGE_LABEL_RE = re.compile(r"(?m)^[ \t]*(?P<label>[^\n：:]{2,12}?)[ \t]*[：:][ \t]*(?P<value>[^\n]*?)[ \t]*$")
-_FRONT_MATTER_RE = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-_FRONT_FIELD_RE = re.compile(r"(?m)^(?P<key>title|date|published|author|source)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
 _WIRE_RE = re.compile(rf"(?P<issuers>[{CJK}、 ]{{2,40}}?)(?:近日|日前|今天|今日)?[ \t]*印发了?[ \t]*《(?P<t>[^《》\n]{{2,120}})》")
 _ORIGINAL_TITLE_RE = re.compile(r"原标题[：:][ \t]*(?:（[^）]{0,10}）)?")
 _PERIOD_RE = re.compile(r"规划期(?:限)?(?:为|是)?[ \t]*(?P<a>(?:19|20)\d\d)[ \t]*年?[ \t]*[—~至到\-][ \t]*(?P<b>(?:19|20)\d\d)[ \t]*年")
@@ -65,6 +61,8 @@ _MAGNITUDE = {None: 1, "万": 1e4, "亿": 1e8, "万亿": 1e12}
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 HEAD_CHARS = 4000  # where notices, document numbers and signatures are looked for
+TAIL_CHARS = 1500  # where a signature at the end is looked for
+FILE_OFFSETS = "@file"  # marks issuer offsets that are the file's own, not the normalised text's
 
 
 def normalize_doc_no(prefix: str, year: str, num: str) -> str:
@@ -132,7 +130,8 @@ def iso_date(year: int | None, month: int | None, day: int | None) -> str | None
 
 def _dates(text: str, start: int = 0, end: int | None = None):
     """``(match, ISO date)`` for every date written in Arabic or Chinese
-    numerals; strings that are not real dates (2015年2月30日, 二〇二五年十三月四十日) are skipped."""
+    numerals, or in Taiwan's 中华民国 years (中华民国103年6月12日 is 2014-06-12);
+    strings that are not real dates (2015年2月30日, 二〇二五年十三月四十日) are skipped."""
     stop = end if end is not None else len(text)
     for m in _DATE_RE.finditer(text, start, stop):
         iso = iso_date(int(m["y"]), int(m["m"]), int(m["d"]))
@@ -140,6 +139,10 @@ def _dates(text: str, start: int = 0, end: int | None = None):
             yield m, iso
     for m in _CN_DATE_RE.finditer(text, start, stop):
         iso = iso_date(_cn_number(m["y"], positional=True), _cn_number(m["m"]), _cn_number(m["d"]))
+        if iso:
+            yield m, iso
+    for m in _ROC_DATE_RE.finditer(text, start, stop):
+        iso = iso_date(ROC_EPOCH + int(m["y"]), int(m["m"]), int(m["d"]))
         if iso:
             yield m, iso
 
@@ -230,6 +233,8 @@ def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None 
     _signature(doc, facts, issuer_names, head_end, gazetteer)
     _from_page_metadata(doc, facts, page, issuer_names)
     if not issuer_names:
+        _issuers_from_title(facts, issuer_names, gazetteer)
+    if not issuer_names:
         wire = _wire(text, 0, min(len(text), 1500), gazetteer)
         if wire and standalone_title(wire[1]) == facts.title.value:
             issuer_names.extend((n, a, b, "plan.issuer.wire") for n, a, b in wire[0])
@@ -244,7 +249,10 @@ def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None 
         key = agency.key if agency else f"unlisted:{_squash(name)}"
         if key not in seen:
             seen.add(key)
-            facts.issuers.append(Claim(key, doc.evidence(a, b, rule)))
+            # A rule ending in @file: the offsets are the file's own (front matter, a title quoted as is).
+            evidence = _source_evidence(doc, a, b, rule.removesuffix(FILE_OFFSETS)) if rule.endswith(FILE_OFFSETS) \
+                else doc.evidence(a, b, rule)
+            facts.issuers.append(Claim(key, evidence))
 
     _period(doc, facts)
     _scope(doc, facts)
@@ -258,7 +266,7 @@ def _title_without_notice(doc: PreparedDocument, facts: PlanFacts, page: dict) -
     if m:
         facts.title = Claim(standalone_title(m["t"]), doc.evidence(*m.span("t"), "plan.title.full-text-heading"))
         return
-    table = (min(a for _, a, _ in page.values()), max(b for _, _, b in page.values())) if page else (0, 0)
+    table = page["table"][1:] if page else (0, 0)
     pos = 0
     previous: tuple[str, int] | None = None  # the last non-blank line and its offset
     for line in text[:HEAD_CHARS].split("\n"):
@@ -285,41 +293,20 @@ def _heading_start(line: str) -> bool:
 
 
 def page_metadata(doc: PreparedDocument) -> dict[str, tuple[str, int, int]]:
-    """Fields of a saved government page's metadata table (索引号, 发文机关, 成文日期,
-    标题, 发文字号, 发布日期 …) with their spans in the normalised text; empty
-    unless at least two labels of such a table are found. The value stands
-    after the label or on the next non-blank line."""
-    text = doc.text
-    head_end = min(len(text), HEAD_CHARS)
-    fields: dict[str, tuple[str, int, int]] = {}
-    for m in _PAGE_LABEL_RE.finditer(text, 0, head_end):
-        field = _PAGE_LABELS.get(re.sub(r"\s", "", m["label"]))
-        if field is None or field in fields:
-            continue
-        if m["value"]:
-            fields[field] = (m["value"], m.start("value"), m.end("value"))
-            continue
-        nxt = re.compile(r"\s*(?P<v>[^\n]+)").match(text, m.end(), head_end)
-        if nxt and not _PAGE_LABEL_RE.fullmatch(nxt["v"]):
-            value = nxt["v"].strip()
-            a = nxt.start("v") + nxt["v"].find(value)
-            fields[field] = (value, a, a + len(value))
-    return fields if len(fields) >= 2 else {}
-
-
-def front_matter(source_text: str) -> dict[str, tuple[str, int, int]]:
-    """Fields of a YAML front matter block (``---`` … ``---``) at the start of a
-    file, with spans in the file itself: title, date, author, source."""
-    m = _FRONT_MATTER_RE.match(source_text)
-    if not m:
+    """The fields of a saved page's metadata table (``plankg.loaders.page_metadata``)
+    by what plankg reads from them (title, issuer, date, published, doc_no; the
+    ``field`` column of ``page_metadata_labels.csv``), spans in the normalised
+    text, and ``table``: the span of the whole table; empty unless at least two
+    labels of such a table are found."""
+    found = metadata_fields(doc.deduped.text)
+    if len(found) < 2:
         return {}
-    fields = {}
-    for f in _FRONT_FIELD_RE.finditer(source_text, m.start("body"), m.end("body")):
-        value, a = f["value"], f.start("value")
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value, a = value[1:-1], a + 1
-        if value and f["key"] not in fields:
-            fields[f["key"]] = (value, a, a + len(value))
+    starts, ends = [a for _, a, _ in found.values()], [b for _, _, b in found.values()]
+    fields: dict[str, tuple[str, int, int]] = {"table": ("", min(starts), max(ends))}
+    for label, value in found.items():
+        field = label_fields().get(label)
+        if field and field not in fields:
+            fields[field] = value
     return fields
 
 
@@ -349,9 +336,22 @@ def _title_from_front_matter(doc: PreparedDocument, facts: PlanFacts, front: dic
     if wire:
         names, title, t_start = wire
         facts.title = Claim(standalone_title(title), _source_evidence(doc, t_start, t_start + len(title), "plan.title.front-matter"))
-        issuer_names.extend((n, na, nb, "plan.issuer.front-matter") for n, na, nb in names)
+        issuer_names.extend((n, na, nb, "plan.issuer.front-matter" + FILE_OFFSETS) for n, na, nb in names)
     else:
         facts.title = Claim(standalone_title(value), _source_evidence(doc, a, b, "plan.title.front-matter"))
+
+
+def _issuers_from_title(facts: PlanFacts, issuer_names: list, gazetteer: AgencyGazetteer) -> None:
+    """甲关于乙的意见: 甲 issued it, when the title is the document's own and no other source names its issuer."""
+    m = re.match(r"^(?P<i>[^《》]{2,40}?)关于", facts.title.value)
+    ev = facts.title.evidence
+    if not m or facts.title.evidence.rule == "plan.title.file-name":
+        return
+    if ev.text != facts.title.value:
+        return  # the title was joined or converted: its characters do not map one to one
+    offset = ev.spans[0][0]
+    for name, a, b in split_issuers(m["i"], gazetteer):
+        issuer_names.append((name, offset + a, offset + b, "plan.issuer.title" + FILE_OFFSETS))
 
 
 def _title_from_wire(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, gazetteer: AgencyGazetteer) -> None:
@@ -458,9 +458,19 @@ def _doc_no(doc: PreparedDocument, facts: PlanFacts, after: int, head_end: int) 
 
 def _signature(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, head_end: int,
                gazetteer: AgencyGazetteer) -> None:
-    """Signature blocks: organisation names directly followed by a date."""
+    """Signature blocks: organisation names directly followed by a date, in the
+    head of the document, else at its end (opinions and letters sign last)."""
     text = doc.text
-    for m, iso in sorted(_dates(text, 0, head_end + 400), key=lambda x: x[0].start()):
+    if _signature_in(doc, facts, issuer_names, gazetteer, 0, head_end + 400, "plan.date.signature"):
+        return
+    if facts.date is None and len(text) > head_end + 400:
+        _signature_in(doc, facts, issuer_names, gazetteer, len(text) - TAIL_CHARS, len(text), "plan.date.signature-end")
+
+
+def _signature_in(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, gazetteer: AgencyGazetteer,
+                  start: int, end: int, rule: str) -> bool:
+    text = doc.text
+    for m, iso in sorted(_dates(text, max(0, start), end), key=lambda x: x[0].start()):
         before = text[max(0, m.start() - 120):m.start()]
         # Only names on the lines right above the date (or right before it on one line).
         block = re.search(rf"((?:(?:{_ORG_RE.pattern})[ \t]*\n?[ \t\n]*){{1,4}})$", before)
@@ -469,12 +479,13 @@ def _signature(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, head
         offset = m.start() - len(before) + block.start(1)
         names = split_issuers(block.group(1), gazetteer)
         if facts.date is None:
-            facts.date = Claim(iso, doc.evidence(*m.span(), "plan.date.signature"))
+            facts.date = Claim(iso, doc.evidence(*m.span(), rule))
         known = {n for n, *_ in issuer_names}
         for name, a, b in names:
             if name not in known:
                 issuer_names.append((name, offset + a, offset + b, "plan.issuer.signature"))
-        return
+        return True
+    return False
 
 
 def _period(doc: PreparedDocument, facts: PlanFacts) -> None:

@@ -107,6 +107,12 @@ def page_labels() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def label_fields() -> dict[str, str]:
+    """Label → the plan field it gives (title, issuer, date, published, doc_no), where it gives one."""
+    return {row["label"]: row["field"] for row in read_data_csv("page_metadata_labels.csv") if row["field"]}
+
+
+@lru_cache(maxsize=1)
 def _label_re() -> re.Pattern:
     # Pages space labels out to align them (索 引 号, 标  题); longest labels first.
     alternatives = (r"[ \t]*".join(map(re.escape, label)) for label in sorted(page_labels(), key=len, reverse=True))

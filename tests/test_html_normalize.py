@@ -27,13 +27,12 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import REPO, corpus_file
 from plankg.errors import InputError
 from plankg.facts import Evidence, SourceDocument
-from plankg.loaders.agencies import AgencyGazetteer
 from plankg.loaders.mapped import MappedText
 from plankg.loaders.normalize import normalize_text
 from plankg.loaders.page_metadata import front_matter, metadata_fields
-from plankg.loaders.places import PlaceGazetteer
 from plankg.loaders.prepared import prepare
 from plankg.loaders.reader import MAX_DOCUMENT_BYTES, DocumentError, decode, read_document, sniff_media_type
+from plankg.context import ReferenceData
 from plankg.pipeline import extract_document
 
 REAL_PLANS = REPO.parent / "shared" / "real-plans"
@@ -56,7 +55,7 @@ NOTICE = "某某省人民政府关于印发《某某区域协同发展规划》�
 
 @pytest.fixture(scope="module")
 def gazetteers():
-    return AgencyGazetteer.load(), PlaceGazetteer.load()
+    return (ReferenceData.load(),)
 
 
 def _source(text: str, media_type: str = "text/plain", path: str = "doc.txt") -> SourceDocument:

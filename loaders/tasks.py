@@ -118,7 +118,8 @@ class TaskContext:
                     return None
                 continue  # a deadline sharing the slot: 年内持续推进
             found = self.resolve(lookup, in_slot=not strict)
-            parts = [] if found else _conjoined(name, a)
+            listed = found is not None and found.how in ("exact", "relative", "fuzzy")
+            parts = [] if listed else _conjoined(name, a)
             if parts and all(self.resolve(n, in_slot=not strict) for n, _, _ in parts):
                 for n, pa, pb in parts:
                     f = self.resolve(n, in_slot=not strict)
@@ -157,9 +158,10 @@ def agency_form(name: str, roles: RoleWords, in_slot: bool = True) -> bool:
 
 
 def _conjoined(name: str, start: int) -> list[tuple[str, int, int]]:
-    """甲与乙 / 甲及乙 / 甲会同乙 as two names with their offsets (``和`` stays: it is inside names)."""
+    """甲与乙 / 甲及乙 / 甲会同乙 / 甲和乙 as two names with their offsets; the caller
+    splits only names no table lists (和 is inside names such as 住房和城乡建设部)."""
     parts, pos = [], 0
-    for m in re.finditer(r"以及|与|及|会同", name):
+    for m in re.finditer(r"以及|与|及|会同|和", name):
         parts.append((name[pos:m.start()], start + pos, start + m.start()))
         pos = m.end()
     if not parts:
@@ -270,8 +272,14 @@ def _slots(ctx: TaskContext, text: str, start: int, end: int) -> list[tuple[str,
 
 
 def _assignment(ctx: TaskContext, body: str, b_start: int):
-    """(lead refs, support refs, joint) of an assignment parenthetical."""
+    """(lead refs, support refs, joint) of an assignment parenthetical; clauses
+    after the assignment that set a deadline (，年内持续推进) are not part of it."""
     slots = _slots(ctx, ctx.doc.text, b_start, b_start + len(body))
+    while not slots and "，" in body:
+        head, _, last = body.rpartition("，")
+        if not any(w in last for w in ctx.roles["not-inside"]):
+            break
+        body = head
     if slots:
         lead: list[AgencyRef] = []
         support: list[AgencyRef] = []
@@ -289,7 +297,7 @@ def _assignment(ctx: TaskContext, body: str, b_start: int):
             support = ctx.agency_list(b_start + m.start("rest"), b_start + m.start("rest") + len(rest),
                                       "task.parenthetical.support", strict=False)
         return lead, support, False
-    m = re.match(r"^(?P<joint>.+?)等?(?:按职责分工负责|按分工负责|共同负责|负责)$", body)
+    m = re.match(r"^(?P<joint>.+?)等?(?:按职责分工负责|按分工负责|共同负责|分别负责|负责)$", body)
     if m:
         joint = ctx.agency_list(b_start + m.start("joint"), b_start + m.end("joint"), "task.parenthetical.joint", strict=False)
         return joint, [], True

@@ -27,7 +27,7 @@ def test_plans_query_answers_for_every_document(built):
     result = run("query", "plans", "--graph", built, "--format", "csv")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert list(rows[0]) == ["plan", "title", "issuer", "date", "doc_no"]
+    assert list(rows[0]) == ["plan", "title", "issuer", "date", "doc_no", "kind", "published"]
     got = {(r["plan"], r["issuer"], r["date"], r["doc_no"]) for r in rows}
     want = {(e["plan"], issuer, e["date"], e["doc_no"]) for e in EXPECTED.values() for issuer in e["issuers"]}
     assert got == want
@@ -136,7 +136,7 @@ def test_query_formats(built):
     table = run("query", "plans", "--graph", built).output
     assert "(6 rows)" in table
     records = json.loads(run("query", "plans", "--graph", built, "--format", "json").output)
-    assert len(records) == 6 and set(records[0]) == {"plan", "title", "issuer", "date", "doc_no"}
+    assert len(records) == 6 and set(records[0]) == {"plan", "title", "issuer", "date", "doc_no", "kind", "published"}
 
 
 def test_query_errors(tmp_path, built):
@@ -164,5 +164,5 @@ def test_python_api_mirrors_cli(built):
     import plankg
 
     result = plankg.query("plans", graph_dir=built)
-    assert result.columns == ["plan", "title", "issuer", "date", "doc_no"] and len(result.rows) == 6
+    assert result.columns == ["plan", "title", "issuer", "date", "doc_no", "kind", "published"] and len(result.rows) == 6
     assert plankg.validate(built).conforms

@@ -50,7 +50,7 @@ def rows(name, out):
 
 def test_plan_metadata(unseen):
     assert rows("plans", unseen) == [
-        (PLAN, f"江西省人民政府关于印发《{PLAN}》的通知", "江西省人民政府", "2024-03-05", "赣府发〔2024〕9号")]
+        (PLAN, f"江西省人民政府关于印发《{PLAN}》的通知", "江西省人民政府", "2024-03-05", "赣府发〔2024〕9号", "plan", "")]
 
 
 def test_axes_nodes_and_corridors(unseen):
@@ -111,7 +111,7 @@ def traditional(tmp_path_factory):
 
 def test_traditional_big5_plan_end_to_end(traditional):
     assert rows("plans", traditional) == [
-        (GD_PLAN, f"广东省人民政府关于印发《{GD_PLAN}》的通知", "广东省人民政府", "2021-09-08", "粤府〔2021〕33号")]
+        (GD_PLAN, f"广东省人民政府关于印发《{GD_PLAN}》的通知", "广东省人民政府", "2021-09-08", "粤府〔2021〕33号", "scheme", "")]
     assert rows("plan-references", traditional) == [(GD_PLAN, "implements", "广东省国土空间规划（2021—2035年）")]
     assert {r[3] for r in rows("axis-nodes", traditional)} == {"韶关市", "清远市"}
     assert [r[1:5] for r in rows("indicators", traditional)] == [("森林覆盖率", "2025", "≥58", "%")]

@@ -6,7 +6,7 @@ further comment lines explain the columns.
 >>> "plans" in names()
 True
 >>> get("plans").columns
-['plan', 'title', 'issuer', 'date', 'doc_no']
+['plan', 'title', 'issuer', 'date', 'doc_no', 'kind', 'published']
 """
 from __future__ import annotations
 

@@ -26,9 +26,6 @@ from plankg.loaders.tables import cells
 _ITEM_RE = re.compile(r"[^、，,；;]+")
 _ITEM_TAIL_RE = re.compile(r"(?:等(?:省直|相关|有关|其他)?(?:部门|单位|机构)?|牵头|负责)+$")
 _LOWER_GOV_RE = re.compile(r"^[县区镇乡市](?:级)?(?:人民)?政府$")
-_LEAD_WORDS = ("牵头部门", "牵头单位", "责任单位", "责任部门", "牵头")
-_SUPPORT_WORDS = ("配合部门", "配合单位", "参与单位", "参与部门", "协办单位", "协助单位")
-_TASK_WORDS = ("建设重点", "重点任务", "工作任务", "主要任务", "任务")
 _NUMBER_CELL_RE = re.compile(r"^(\d{1,3})(?:[、.．]\s*(.*))?$")
 _CATEGORY_RE = re.compile(r"^[一二三四五六七八九十]+、")
 _MAIN_RE = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -37,6 +34,10 @@ _HEADING_RE = re.compile(r"（[一二三四五六七八九十]+）|(?<![\d.])\d{
 _ENUM_RE = re.compile(r"(?P<agencies>[^，。；：\n]{4,200}?)等(?:部门|单位)(?:分别|各自)?(?:牵头)?负责"
                       r"(?P<domains>[^。；]{2,200}?)等(?P<tail>[^。；，、]{0,20}?工作)")
 _RESPONSIBLE_RE = re.compile(r"(?P<subject>[^，。；：\n]{2,60}?)(?:是|作为)(?P<what>[^，。；]{0,60}?)的?责任主体")
+_LED_BY_RE = re.compile(r"由(?P<lead>[^，。；：由]{2,60}?)牵头(?:负责)?(?:[，,](?P<support>[^，。；]{2,120}?)等?(?:部门|单位)?"
+                        r"(?:配合|参与|协助))?")
+_JOINTLY_RE = re.compile(r"(?P<lead>[^，。；：“”《》\n]{2,30}?)会同(?P<support>[^，。；：\n]{2,80}?)(?:等有关部门|等部门|等)?"
+                         r"(?=研究|提出|制定|开展|负责|组织|共同|进行|编制|审查|做好|抓紧|加快)")
 _COORDINATE_RE = re.compile(r"(?P<subject>[^，。；：“”《》\n]{2,30}?)要(?:加强|负责)(?P<what>[^。；]{0,60}?)综合协调")
 
 
@@ -185,7 +186,8 @@ def extract_tasks(doc: PreparedDocument, province: str | None, agencies: AgencyG
     ctx = TaskContext(doc, agencies or AgencyGazetteer.load(), places or PlaceGazetteer.load(), province,
                       roles or RoleWords.load(), province_name)
     annex = annex_tasks(ctx)
-    prose = sorted(parenthetical_tasks(ctx) + slot_tasks(ctx) + enumeration_tasks(ctx) + responsibility_tasks(ctx),
+    prose = sorted(parenthetical_tasks(ctx) + slot_tasks(ctx) + enumeration_tasks(ctx) + led_tasks(ctx)
+                   + responsibility_tasks(ctx),
                    key=lambda t: t.evidence.start)
     for n, task in enumerate(prose, 1):
         task.number = f"P{n}"
@@ -194,16 +196,20 @@ def extract_tasks(doc: PreparedDocument, province: str | None, agencies: AgencyG
 
 # ---------------------------------------------------------------- annex tables
 
-def _find_header(text: str) -> tuple[int, list[str]] | None:
-    """End offset of a responsibility table's header and its column names."""
+def _find_header(text: str, roles: RoleWords) -> tuple[int, list[str]] | None:
+    """End offset of a responsibility table's header and its column names (the
+    ``column-*`` words of ``role_words.csv``: a task column, a lead column and a
+    support column close together)."""
+    lead_words, support_words = roles["column-lead"], roles["column-support"]
+    task_words = roles["column-task"]
     found = list(cells(text, 0, len(text)))
     for i, (cell, _, _, _) in enumerate(found):
-        if cell in _LEAD_WORDS[:-1] or cell == "牵头":
+        if cell in lead_words:
             window = found[max(0, i - 4):i + 3]
             names = [c for c, *_ in window]
-            if any(n in _SUPPORT_WORDS for n in names) and any(n in _TASK_WORDS for n in names):
-                last = max(j for j, (c, *_) in enumerate(window) if c in _SUPPORT_WORDS + _LEAD_WORDS)
-                first = min(j for j, (c, *_) in enumerate(window) if c in _TASK_WORDS or c in ("序号", "编号"))
+            if any(n in support_words for n in names) and any(n in task_words for n in names):
+                last = max(j for j, (c, *_) in enumerate(window) if c in support_words + lead_words)
+                first = min(j for j, (c, *_) in enumerate(window) if c in task_words + roles["column-number"])
                 return window[last][2], names[first:last + 1]
     return None
 
@@ -211,7 +217,7 @@ def _find_header(text: str) -> tuple[int, list[str]] | None:
 def annex_tasks(ctx: TaskContext) -> list[TaskFacts]:
     """Numbered tasks of a responsibility table, with lead and supporting agencies."""
     text = ctx.doc.text
-    header = _find_header(text)
+    header = _find_header(text, ctx.roles)
     if not header:
         return []
     header_end, columns = header
@@ -415,6 +421,32 @@ def enumeration_tasks(ctx: TaskContext) -> list[TaskFacts]:
         else:
             tasks.append(TaskFacts("", f"{m['domains']}等{tail}", ctx.doc.evidence(*m.span(), "task.enumeration.shared"),
                                    "enumeration", lead=refs, joint=True))
+    return tasks
+
+
+def led_tasks(ctx: TaskContext) -> list[TaskFacts]:
+    """由甲牵头，乙、丙配合 and 甲会同乙…研究: the sentence is the task, 甲 leads, 乙 supports.
+    For 会同 the lead must be an agency by a table or by its form (the words
+    before 会同 are often a clause)."""
+    text = ctx.doc.text
+    tasks = []
+    for regex, kind in ((_LED_BY_RE, "led-by"), (_JOINTLY_RE, "jointly")):
+        for m in regex.finditer(text):
+            lead = ctx.agency_list(*m.span("lead"), f"task.statement.{kind}.lead", strict=kind == "jointly")
+            if not lead:
+                continue
+            support = ctx.agency_list(*m.span("support"), f"task.statement.{kind}.support", strict=False) \
+                if m["support"] else []
+            start = max(text.rfind(ch, 0, m.start()) for ch in "。\n；") + 1
+            headings = [h.start() for h in _HEADING_RE.finditer(text, start, m.start())]
+            start = headings[-1] if headings else start
+            stop = text.find("。", m.end())
+            end = stop + 1 if stop >= 0 else m.end()
+            passage = text[start:end].strip()
+            a = start + text[start:end].find(passage)
+            tasks.append(TaskFacts("", passage, ctx.doc.evidence(a, a + len(passage), f"task.statement.{kind}"),
+                                   f"statement.{kind}", lead=lead,
+                                   support=[s for s in support or [] if s.key not in {x.key for x in lead}]))
     return tasks
 
 

@@ -17,9 +17,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -353,29 +350,8 @@ def test_property_every_span_of_every_evidence_holds_the_quote(gazetteers, media
 
 # --- 5. Linear time ------------------------------------------------------------
 
-def _shapes():
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        from scaling import SHAPES
-    finally:
-        sys.path.pop(0)
-    return SHAPES
-
-
-@pytest.mark.parametrize("shape", ["td-unclosed", "script-unclosed", "comment-unclosed", "huge-attribute",
-                                   "long-line-commas", "long-line-enumeration", "lt-without-gt"])
-def test_time_grows_linearly(shape, gazetteers):
-    suffix, make = _shapes()[shape]
-    media = "text/html" if suffix == ".html" else "text/plain"
-
-    def seconds(n):
-        started = time.perf_counter()
-        extract_document(prepare(_source(make(n), media)), *gazetteers)
-        return time.perf_counter() - started
-
-    small, large = min(seconds(10_000) for _ in range(2)), seconds(80_000)
-    # 8 times the input: about 8 times the time if linear, 64 if quadratic.
-    assert large < 24 * max(small, 0.005), (small, large)
+# Linear time for these shapes is measured by bench/scaling.py (time exponents per shape, target ≤ 1.2),
+# not by a timed unit test: wall-clock assertions flake on a loaded machine.
 
 
 # --- 6. Limits and arbitrary input -----------------------------------------------

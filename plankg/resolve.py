@@ -18,6 +18,8 @@ from plankg.loaders.metadata import PLAUSIBLE_YEARS
 from plankg.paths import readable
 
 _YEAR_IN_DOCNO_RE = re.compile(r"〔(\d{4})〕")
+_OWN_STRUCTURE_RE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十两]{1,3})(?:条|大)[^，。；、]{0,6}?(?:发展轴|发展带|城镇带|经济带)"
+                               r"|各(?:条|大)?[^，。；、]{0,4}?(?:发展轴|发展带)")
 
 
 def _relabel(evidence: Evidence, rule: str) -> Evidence:
@@ -125,7 +127,9 @@ def merge_versions(corpus: CorpusFacts) -> CorpusFacts:
 
 def link_task_corridors(corpus: CorpusFacts, corridors: CorridorTable | None = None) -> CorpusFacts:
     """Link each task to the corridors its text names: a corridor, a line that
-    makes it up (curated, or followed by an axis of any plan), or an axis on it."""
+    makes it up (curated, or followed by an axis of any plan), or an axis on it;
+    a task that names its own plan's axes by count or class (重点建设5条城镇发展轴,
+    推进各发展轴建设) concerns the corridors of all of them."""
     corridors = corridors or CorridorTable.load()
     lexicon: dict[str, tuple[str, str]] = {}
     for c in corridors.corridors:
@@ -140,15 +144,17 @@ def link_task_corridors(corpus: CorpusFacts, corridors: CorridorTable | None = N
             for infra in axis.infrastructure:
                 if infra.evidence.rule == "axis.infrastructure.line":
                     lexicon.setdefault(infra.value, (axis.corridor.value, "task.corridor.line"))
-    if not lexicon:
-        return corpus
-    regex = re.compile("|".join(re.escape(t) for t in sorted(lexicon, key=len, reverse=True)))
+    regex = re.compile("|".join(re.escape(t) for t in sorted(lexicon, key=len, reverse=True))) if lexicon else None
     for doc in corpus.documents:
+        own = sorted({a.corridor.value for a in doc.axes if a.corridor is not None})
         for task in doc.tasks:
             seen: dict[str, str] = {}
-            for term in regex.findall(task.text):
+            for term in regex.findall(task.text) if regex else ():
                 key, rule = lexicon[term]
                 seen.setdefault(key, rule)
+            if own and _OWN_STRUCTURE_RE.search(task.text):
+                for key in own:
+                    seen.setdefault(key, "task.corridor.plan-structure")
             task.corridors = [Claim(key, _relabel(task.evidence, rule)) for key, rule in sorted(seen.items())]
     return corpus
 

@@ -253,3 +253,11 @@ def test_html_annex_with_header_cells_rowspan_and_line_breaks_in_cells(tmp_path)
     rows = {(no, agency, role) for _, no, _, agency, role in plankg.query("task-agencies", graph_dir=built).rows}
     assert rows == {("1", "湖南省发展和改革委员会", "lead"), ("1", "湖南省交通运输厅", "support"),
                     ("1", "永州市人民政府", "support"), ("2", "湖南省交通运输厅", "lead")}
+
+
+def test_tasks_naming_their_plans_structure_own_its_corridors(built):
+    """重点建设5条城镇发展轴: a task that names its plan's axes by count concerns all of them,
+    so the main corridor of the sample (京广) has an owner."""
+    out = CliRunner().invoke(main, ["query", "corridor-agencies", "--graph", str(built), "--format", "csv"]).output
+    owners = {(r["corridor"], r["agency"]) for r in csv.DictReader(io.StringIO(out)) if r["role"] == "lead"}
+    assert ("京广通道", "湖南省发展和改革委员会") in owners

@@ -109,6 +109,7 @@ def build_manifest(corpus, warnings: list[str], triples: int, reference: Iterabl
     documents = []
     for d in sorted(corpus.documents, key=lambda d: d.source.path):
         entry = document_report(d)
+        entry["path"] = readable(os.path.abspath(d.source.path))  # where the explorer reads the original from
         raw = name_bytes(d.source.path)
         if raw:
             entry["file_bytes"] = raw
@@ -174,20 +175,37 @@ def network(graph_dir: str | Path = "out", top: int | None = None) -> QueryResul
     return QueryResult(columns, [tuple(str(r[c]) for c in columns) for r in ranked])
 
 
-def view(graph_dir: str | Path = "out", dest: str | Path = "out/city-axes.html", plan: str | None = None) -> Path:
-    """Write an offline HTML page of the city–axis network (all plans, or one ``plan`` by title)."""
-    from plankg.graph.view import city_axis_html
+VIEW_LAYOUTS = ("network", "geo")
 
+
+def view(graph_dir: str | Path = "out", dest: str | Path = "out/city-axes.html", plan: str | None = None,
+         layout: str = "network") -> Path:
+    """Write an offline HTML page of the city–axis network (all plans, or one ``plan`` by title):
+    ``layout`` network (a force layout, pyvis) or geo (cities at their WGS84 points, axes as lines)."""
+    if layout not in VIEW_LAYOUTS:
+        raise QueryError(f"unknown layout {layout!r}; use {' or '.join(VIEW_LAYOUTS)}")
     rows = query("axis-nodes", graph_dir=graph_dir).rows
     if plan is not None:
         rows = [r for r in rows if r[0] == plan]
         if not rows:
             raise QueryError(f"no development axes for plan {plan!r} in {graph_dir}")
-    heading = plan or "城市—发展轴网络 (city–axis network)"
+    if layout == "geo":
+        from plankg.graph.geo_view import geo_data, geo_html
+        from plankg.graph.store import load_store
+
+        data = geo_data(load_store(graph_dir))
+        if plan is not None:
+            data = dict(data, axes=[a for a in data["axes"] if a["plan"] == plan],
+                        plans=[p for p in data["plans"] if p["title"] == plan])
+        page = geo_html(data, plan or "城市—发展轴示意图 (city–axis map)")
+    else:
+        from plankg.graph.view import city_axis_html
+
+        page = city_axis_html(rows, plan or "城市—发展轴网络 (city–axis network)")
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
-    tmp.write_text(city_axis_html(rows, heading), encoding="utf-8")
+    tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, dest)
     return dest
 

@@ -164,10 +164,12 @@ def network(graph_dir: Path, top: int | None, fmt: str) -> None:
 @click.argument("dest", default="out/city-axes.html", type=click.Path(path_type=Path))
 @click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
 @click.option("--plan", default=None, help="Only this plan's axes (the plan's full title, as in `plankg query plans`).")
-def view(dest: Path, graph_dir: Path, plan: str | None) -> None:
+@click.option("--layout", type=click.Choice(api.VIEW_LAYOUTS), default="network", show_default=True,
+              help="network: a force layout of cities and axes; geo: cities at their WGS84 points, axes as lines.")
+def view(dest: Path, graph_dir: Path, plan: str | None, layout: str) -> None:
     """Write DEST, an interactive HTML page of the city–axis network that works offline
     (default: out/city-axes.html)."""
-    api.view(graph_dir, dest, plan=plan)
+    api.view(graph_dir, dest, plan=plan, layout=layout)
     click.echo(f"wrote {dest}")
 
 

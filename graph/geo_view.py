@@ -88,10 +88,11 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1]
 
 
-def geo_data(store) -> dict:
+def geo_data(store, all_places: bool = False) -> dict:
     """Cities, axes, plans and corridor colours of a build's Oxigraph store.
 
-    ``places``: every place with a centroid (iri → label, lon, lat, types);
+    ``places``: the places on axes (every place with a centroid with
+    ``all_places``), iri → label, lon, lat, types;
     ``axes``: one entry per axis with its plan, corridor, colour and the IRIs
     of its node cities that have coordinates, in order along the axis.
     """
@@ -124,7 +125,8 @@ def geo_data(store) -> dict:
         axis["color"] = colors.get(axis["corridor"], NO_CORRIDOR_COLOR)
     on_axes = {c for a in axes.values() for c in a["cities"]}
     plans = sorted({(a["plan"], a["plan_iri"]) for a in axes.values()})
-    return {"places": {k: places[k] for k in sorted(on_axes)},
+    keep = sorted(places) if all_places else sorted(on_axes)
+    return {"places": {k: places[k] for k in keep},
             "axes": sorted(axes.values(), key=lambda a: (a["plan"], a["label"], a["iri"])),
             "plans": [{"title": t, "iri": i} for t, i in plans],
             "corridors": colors}

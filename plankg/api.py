@@ -218,17 +218,29 @@ def validate(graph_dir: str | Path = "out"):
     return validate_graph(load_graph(graph_dir))
 
 
-EXPORT_FORMATS = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "graphml": "graphml"}
+EXPORT_FORMATS = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "graphml": "graphml",
+                  "gexf": "gexf", "geojson": "geojson", "csv-tables": ""}  # csv-tables: DEST is a folder
 
 
-def export(graph_dir: str | Path, fmt: str, dest: str | Path) -> Path:
-    """Export a build as Turtle, N-Triples, JSON-LD or GraphML."""
-    from plankg.graph.store import load_graph
+def export(graph_dir: str | Path, fmt: str, dest: str | Path, license: str | None = None) -> Path:
+    """Export a build as Turtle, N-Triples, JSON-LD, GraphML, GEXF (Gephi, with
+    WGS84 positions), GeoJSON (cities as points, axes as lines) or CSV tables
+    (``csv-tables``: DEST is a folder of nodes.csv, edges.csv, datadictionary.csv
+    and README.md). Beside every export an RO-Crate 1.1 ``ro-crate-metadata.json``
+    names plankg's version, the input files with their SHA-256, the build time
+    and ``license`` (an SPDX id or a URL)."""
+    from plankg.graph import research_exports as research
+    from plankg.graph.store import load_graph, read_manifest
 
     if fmt not in EXPORT_FORMATS:
         raise PlankgError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    read_manifest(graph_dir)
     graph = load_graph(graph_dir)
     dest = Path(dest)
+    if fmt == "csv-tables":
+        files = research.write_csv_tables(graph, graph_dir, dest)
+        research.write_crate(dest, files, graph_dir, fmt, license)
+        return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
     if fmt == "graphml":
@@ -237,8 +249,13 @@ def export(graph_dir: str | Path, fmt: str, dest: str | Path) -> Path:
         from plankg.graph.networkx_view import to_networkx
 
         nx.write_graphml(to_networkx(graph), tmp)
+    elif fmt == "gexf":
+        research.write_gexf(graph, graph_dir, tmp)
+    elif fmt == "geojson":
+        research.write_geojson(graph_dir, tmp)
     else:
         rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}[fmt]
         graph.serialize(destination=str(tmp), format=rdflib_fmt, encoding="utf-8")
     os.replace(tmp, dest)
+    research.write_crate(dest.parent, [dest], graph_dir, fmt, license)
     return dest

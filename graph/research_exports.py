@@ -233,7 +233,12 @@ def write_crate(root: Path, files: list[Path], graph_dir, fmt: str, license: str
         entities[rel] = {"@id": rel, "@type": "File", "name": f.name, "contentSize": str(f.stat().st_size),
                          "sha256": _sha256(f), "encodingFormat": MEDIA_TYPES.get(f.suffix.lower(), "text/plain"),
                          "description": f"plankg export ({fmt})"}
-    lic = _license_entity(license)
+    earlier = entities.get("./", {}).get("license", {}).get("@id")
+    if license is None and earlier and earlier in entities and earlier != "#license":
+        lic = entities[earlier]  # an earlier export into this folder stated one: keep it
+    else:
+        lic = _license_entity(license)
+    entities.pop("#license", None)
     entities[lic["@id"]] = lic
     entities["#plankg"] = {"@id": "#plankg", "@type": "SoftwareApplication", "name": "plankg", "version": __version__,
                            "license": {"@id": "https://spdx.org/licenses/Apache-2.0"}}

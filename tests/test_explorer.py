@@ -8,13 +8,16 @@ import re
 import socket
 import threading
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 pytest.importorskip("starlette")
-from starlette.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # starlette 1.x prefers httpx2 for its test client; httpx still works
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from starlette.testclient import TestClient  # noqa: E402
 
 import plankg  # noqa: E402
 from plankg.explorer import app  # noqa: E402

@@ -250,3 +250,17 @@ def test_browser_corridor_to_agency_to_task_to_evidence_and_the_map(server, buil
     assert href.startswith("/resource?iri=")
     assert painted_map > 20_000, "the map stayed blank"
     assert painted_evidence > 20_000, "the evidence page stayed blank"
+
+
+def test_every_evidence_span_of_the_sample_reads_its_quote_in_the_original_file(built):
+    from plankg.explorer.data import Explorer
+
+    explorer = Explorer(built, [])
+    assert explorer.evidence_items
+    for item in explorer.evidence_items.values():
+        text, path = explorer.source_text(item.document)
+        assert Path(path).is_file()
+        pieces = [text[s:e] for s, e in item.spans]
+        # one span per copy of a repeated paragraph; a copy may also be cut into adjacent pieces
+        assert item.exact in pieces or "".join(pieces) == item.exact or item.exact in "".join(pieces), item.iri
+        assert any(p and p in item.exact for p in pieces), item.iri

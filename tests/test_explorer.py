@@ -264,3 +264,17 @@ def test_every_evidence_span_of_the_sample_reads_its_quote_in_the_original_file(
         # one span per copy of a repeated paragraph; a copy may also be cut into adjacent pieces
         assert item.exact in pieces or "".join(pieces) == item.exact or item.exact in "".join(pieces), item.iri
         assert any(p and p in item.exact for p in pieces), item.iri
+
+
+def test_routes_mount_under_a_prefix(built):
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from plankg.explorer import routes
+
+    client = TestClient(Starlette(routes=[Mount("/explore", routes=routes(built))]))
+    html = client.get("/explore/").text
+    link = re.search(r'href="(/explore/resource\?iri=[^"]*)"', html).group(1)
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
+    assert 'href="/explore/map"' in html and client.get("/explore/map").status_code == 200
+    assert '"link": "/explore/resource?iri="' in client.get("/explore/map").text  # the map links back under the prefix

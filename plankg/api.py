@@ -109,6 +109,7 @@ def build_manifest(corpus, warnings: list[str], triples: int, reference: Iterabl
     documents = []
     for d in sorted(corpus.documents, key=lambda d: d.source.path):
         entry = document_report(d)
+        entry["path"] = readable(os.path.abspath(d.source.path))  # where the explorer reads the original from
         raw = name_bytes(d.source.path)
         if raw:
             entry["file_bytes"] = raw
@@ -174,20 +175,37 @@ def network(graph_dir: str | Path = "out", top: int | None = None) -> QueryResul
     return QueryResult(columns, [tuple(str(r[c]) for c in columns) for r in ranked])
 
 
-def view(graph_dir: str | Path = "out", dest: str | Path = "out/city-axes.html", plan: str | None = None) -> Path:
-    """Write an offline HTML page of the city–axis network (all plans, or one ``plan`` by title)."""
-    from plankg.graph.view import city_axis_html
+VIEW_LAYOUTS = ("network", "geo")
 
+
+def view(graph_dir: str | Path = "out", dest: str | Path = "out/city-axes.html", plan: str | None = None,
+         layout: str = "network") -> Path:
+    """Write an offline HTML page of the city–axis network (all plans, or one ``plan`` by title):
+    ``layout`` network (a force layout, pyvis) or geo (cities at their WGS84 points, axes as lines)."""
+    if layout not in VIEW_LAYOUTS:
+        raise QueryError(f"unknown layout {layout!r}; use {' or '.join(VIEW_LAYOUTS)}")
     rows = query("axis-nodes", graph_dir=graph_dir).rows
     if plan is not None:
         rows = [r for r in rows if r[0] == plan]
         if not rows:
             raise QueryError(f"no development axes for plan {plan!r} in {graph_dir}")
-    heading = plan or "城市—发展轴网络 (city–axis network)"
+    if layout == "geo":
+        from plankg.graph.geo_view import geo_data, geo_html
+        from plankg.graph.store import load_store
+
+        data = geo_data(load_store(graph_dir))
+        if plan is not None:
+            data = dict(data, axes=[a for a in data["axes"] if a["plan"] == plan],
+                        plans=[p for p in data["plans"] if p["title"] == plan])
+        page = geo_html(data, plan or "城市—发展轴示意图 (city–axis map)")
+    else:
+        from plankg.graph.view import city_axis_html
+
+        page = city_axis_html(rows, plan or "城市—发展轴网络 (city–axis network)")
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
-    tmp.write_text(city_axis_html(rows, heading), encoding="utf-8")
+    tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, dest)
     return dest
 
@@ -200,17 +218,29 @@ def validate(graph_dir: str | Path = "out"):
     return validate_graph(load_graph(graph_dir))
 
 
-EXPORT_FORMATS = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "graphml": "graphml"}
+EXPORT_FORMATS = {"turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "graphml": "graphml",
+                  "gexf": "gexf", "geojson": "geojson", "csv-tables": ""}  # csv-tables: DEST is a folder
 
 
-def export(graph_dir: str | Path, fmt: str, dest: str | Path) -> Path:
-    """Export a build as Turtle, N-Triples, JSON-LD or GraphML."""
-    from plankg.graph.store import load_graph
+def export(graph_dir: str | Path, fmt: str, dest: str | Path, license: str | None = None) -> Path:
+    """Export a build as Turtle, N-Triples, JSON-LD, GraphML, GEXF (Gephi, with
+    WGS84 positions), GeoJSON (cities as points, axes as lines) or CSV tables
+    (``csv-tables``: DEST is a folder of nodes.csv, edges.csv, datadictionary.csv
+    and README.md). Beside every export an RO-Crate 1.1 ``ro-crate-metadata.json``
+    names plankg's version, the input files with their SHA-256, the build time
+    and ``license`` (an SPDX id or a URL)."""
+    from plankg.graph import research_exports as research
+    from plankg.graph.store import load_graph, read_manifest
 
     if fmt not in EXPORT_FORMATS:
         raise PlankgError(f"unknown format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    read_manifest(graph_dir)
     graph = load_graph(graph_dir)
     dest = Path(dest)
+    if fmt == "csv-tables":
+        files = research.write_csv_tables(graph, graph_dir, dest)
+        research.write_crate(dest, files, graph_dir, fmt, license)
+        return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
     if fmt == "graphml":
@@ -219,8 +249,13 @@ def export(graph_dir: str | Path, fmt: str, dest: str | Path) -> Path:
         from plankg.graph.networkx_view import to_networkx
 
         nx.write_graphml(to_networkx(graph), tmp)
+    elif fmt == "gexf":
+        research.write_gexf(graph, graph_dir, tmp)
+    elif fmt == "geojson":
+        research.write_geojson(graph_dir, tmp)
     else:
         rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld"}[fmt]
         graph.serialize(destination=str(tmp), format=rdflib_fmt, encoding="utf-8")
     os.replace(tmp, dest)
+    research.write_crate(dest.parent, [dest], graph_dir, fmt, license)
     return dest

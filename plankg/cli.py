@@ -164,10 +164,12 @@ def network(graph_dir: Path, top: int | None, fmt: str) -> None:
 @click.argument("dest", default="out/city-axes.html", type=click.Path(path_type=Path))
 @click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
 @click.option("--plan", default=None, help="Only this plan's axes (the plan's full title, as in `plankg query plans`).")
-def view(dest: Path, graph_dir: Path, plan: str | None) -> None:
+@click.option("--layout", type=click.Choice(api.VIEW_LAYOUTS), default="network", show_default=True,
+              help="network: a force layout of cities and axes; geo: cities at their WGS84 points, axes as lines.")
+def view(dest: Path, graph_dir: Path, plan: str | None, layout: str) -> None:
     """Write DEST, an interactive HTML page of the city–axis network that works offline
     (default: out/city-axes.html)."""
-    api.view(graph_dir, dest, plan=plan)
+    api.view(graph_dir, dest, plan=plan, layout=layout)
     click.echo(f"wrote {dest}")
 
 
@@ -187,15 +189,18 @@ def validate(graph_dir: Path) -> None:
 @click.argument("dest", type=click.Path(path_type=Path))
 @click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(list(api.EXPORT_FORMATS)), default=None,
-              help="Output format (default: from DEST's suffix).")
-def export(dest: Path, graph_dir: Path, fmt: str | None) -> None:
-    """Export a build to DEST as Turtle, N-Triples, JSON-LD or GraphML."""
+              help="Output format (default: from DEST's suffix; csv-tables writes a folder).")
+@click.option("--license", "license_", default=None,
+              help="Licence of the export for its ro-crate-metadata.json (an SPDX id such as CC-BY-4.0, or a URL).")
+def export(dest: Path, graph_dir: Path, fmt: str | None, license_: str | None) -> None:
+    """Export a build to DEST as Turtle, N-Triples, JSON-LD, GraphML, GEXF, GeoJSON
+    or CSV tables, with an RO-Crate metadata file beside it."""
     if fmt is None:
-        by_suffix = {f".{v}": k for k, v in api.EXPORT_FORMATS.items()}
+        by_suffix = {f".{v}": k for k, v in api.EXPORT_FORMATS.items() if v}
         fmt = by_suffix.get(dest.suffix.lower())
         if fmt is None:
             raise click.BadParameter(f"cannot tell the format from {dest.name!r}; give --format", param_hint="DEST")
-    api.export(graph_dir, fmt, dest)
+    api.export(graph_dir, fmt, dest, license=license_)
     click.echo(f"wrote {dest} ({fmt})")
 
 

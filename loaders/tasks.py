@@ -191,6 +191,11 @@ def extract_tasks(doc: PreparedDocument, province: str | None, agencies: AgencyG
                    key=lambda t: t.evidence.start)
     for n, task in enumerate(prose, 1):
         task.number = f"P{n}"
+    seen: dict[str, int] = {}
+    for task in annex:  # a table that repeats a number (two tables, a typo) still gives distinct tasks
+        seen[task.number] = seen.get(task.number, 0) + 1
+        if seen[task.number] > 1:
+            task.number = f"{task.number}-{seen[task.number]}"
     return annex + prose
 
 

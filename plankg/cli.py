@@ -179,7 +179,7 @@ def validate(graph_dir: Path) -> None:
     """Validate a build against the SHACL shapes (exit 1 on violations)."""
     report = api.validate(graph_dir)
     if report.conforms:
-        click.echo(f"{graph_dir}: conforms (0 violations)")
+        click.echo(f"{graph_dir}: conforms (0 violations" + (f", {report.warnings} warnings)" if report.warnings else ")"))
         return
     click.echo(report.text)
     raise _Failure(f"{graph_dir}: {report.violations} violations")

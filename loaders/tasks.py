@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from plankg.facts import AgencyRef, TaskFacts
+from plankg.facts import AgencyRef, Claim, TaskFacts
 from plankg.loaders.agencies import Agency, AgencyGazetteer, Resolution
 from plankg.loaders.normalize import HAN
 from plankg.loaders.places import PlaceGazetteer
@@ -256,7 +256,30 @@ def annex_tasks(ctx: TaskContext) -> list[TaskFacts]:
             task.evidence = ctx.doc.evidence(task_start, b, "task.annex.row")
     for t in tasks:
         t.text = t.text.strip()
+        t.restates = _restated_paragraph(ctx, t, header_end)
     return tasks
+
+
+RESTATE_KEY = 8  # leading characters an annex row shares with the body paragraph it restates
+
+
+def _restated_paragraph(ctx: TaskContext, task: TaskFacts, before: int) -> Claim[str] | None:
+    """The body passage (before the table) that opens with the row's opening words:
+    an annex row and the passage it restates are one task."""
+    text = ctx.doc.text
+    key = re.sub(r"\s", "", task.text)[:RESTATE_KEY]
+    if len(key) < RESTATE_KEY:
+        return None
+    at = text.find(key, 0, before)
+    if at < 0 or text.find(key, at + 1, before) >= 0:
+        return None  # absent or ambiguous
+    line_end = text.find("\n", at)
+    line_end = before if line_end < 0 or line_end > before else line_end
+    # The passage the row restates: from its opening words to the end of the sentence
+    # its length reaches (the body says the same at more length, not the next topic).
+    stop = text.find("。", min(at + len(task.text), line_end) - 1, line_end)
+    end = stop + 1 if stop >= 0 else line_end
+    return Claim(text[at:end], ctx.doc.evidence(at, end, "task.annex.restates-body"))
 
 
 # ---------------------------------------------------------------- parentheticals

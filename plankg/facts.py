@@ -189,6 +189,7 @@ class TaskFacts:
     support: list[AgencyRef] = field(default_factory=list)
     joint: bool = False
     corridors: list[Claim[str]] = field(default_factory=list)
+    restates: Claim[str] | None = None  # the body paragraph an annex row restates (its text, its evidence)
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,8 @@ def link_task_corridors(corpus: CorpusFacts, corridors: CorridorTable | None = N
     """Link each task to the corridors its text names: a corridor, a line that
     makes it up (curated, or followed by an axis of any plan), or an axis on it;
     a task that names its own plan's axes by count or class (重点建设5条城镇发展轴,
-    推进各发展轴建设) concerns the corridors of all of them."""
+    推进各发展轴建设) concerns the corridors of all of them. An annex row also
+    concerns what the body paragraph it restates names."""
     corridors = corridors or CorridorTable.load()
     lexicon: dict[str, tuple[str, str]] = {}
     for c in corridors.corridors:
@@ -152,10 +153,17 @@ def link_task_corridors(corpus: CorpusFacts, corridors: CorridorTable | None = N
             for term in regex.findall(task.text) if regex else ():
                 key, rule = lexicon[term]
                 seen.setdefault(key, rule)
+            body: dict[str, str] = {}
+            for term in regex.findall(task.restates.value) if regex and task.restates else ():
+                key, rule = lexicon[term]
+                if key not in seen:
+                    body.setdefault(key, rule)
             if own and _OWN_STRUCTURE_RE.search(task.text):
                 for key in own:
                     seen.setdefault(key, "task.corridor.plan-structure")
             task.corridors = [Claim(key, _relabel(task.evidence, rule)) for key, rule in sorted(seen.items())]
+            task.corridors += [Claim(key, _relabel(task.restates.evidence, f"{rule}.restated-body"))
+                               for key, rule in sorted(body.items())]
     return corpus
 
 

@@ -261,3 +261,19 @@ def test_tasks_naming_their_plans_structure_own_its_corridors(built):
     out = CliRunner().invoke(main, ["query", "corridor-agencies", "--graph", str(built), "--format", "csv"]).output
     owners = {(r["corridor"], r["agency"]) for r in csv.DictReader(io.StringIO(out)) if r["role"] == "lead"}
     assert ("京广通道", "湖南省发展和改革委员会") in owners
+
+
+def test_an_annex_row_concerns_what_the_body_passage_it_restates_names():
+    text = ("一、重点任务\n推进甲乙城际铁路建设，加快沪昆高铁甲乙段改造，形成快速通道。\n"
+            "附件\n重点任务分工表\n序号\t主要任务\t牵头单位\t配合单位\n"
+            "1\t推进甲乙城际铁路建设\t省交通运输厅\t省发展改革委\n")
+    from plankg.facts import CorpusFacts, DocumentFacts, PlanFacts
+    from plankg.resolve import link_task_corridors
+
+    doc = prepared_text(text)
+    tasks = extract_tasks(doc, "430000")
+    assert tasks[0].restates.evidence.rule == "task.annex.restates-body"
+    assert "沪昆高铁" in tasks[0].restates.value
+    corpus = CorpusFacts([DocumentFacts(doc.source, PlanFacts(doc.source.id), tasks=tasks)])
+    link_task_corridors(corpus)
+    assert [(c.value, c.evidence.rule) for c in tasks[0].corridors] == [("hukun", "task.corridor.line.restated-body")]

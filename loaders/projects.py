@@ -94,6 +94,7 @@ class ProjectMention:
     start: int
     end: int
     core: str
+    rule: str = "project.named"
 
 
 def project_key(core: str, kind: Kind, double: bool = False, places: PlaceGazetteer | None = None) -> str:
@@ -268,6 +269,48 @@ def pair_list_projects(text: str, places: PlaceGazetteer | None = None) -> list[
     return out
 
 
+_NETWORK_RE = re.compile(rf"(?P<word>高速铁路|铁路|高速公路|天然气管道|管道|航道)[{HAN}]{{0,4}}网(?:络)?（(?P<body>[^（）]{{4,800}})）")
+_NETWORK_PART_RE = re.compile(r"(?P<label>[一二三四五六七八九十两]{1,3}[纵横射环联])[：:](?P<items>[^：:；;。]+)")
+_PIPELINE_SENTENCE_RE = re.compile(r"[^。；\n]*(?:天然气|输气|油气|成品油|原油)(?:输送)?(?:管网|管道|网络)[^。；\n]*")
+_WORKS_RE = re.compile(rf"(?P<core>[{HAN}—]{{2,12}}?)(?:联络线|支线|干线)?工程")
+
+
+def network_list_projects(text: str, places: PlaceGazetteer) -> list[ProjectMention]:
+    """A list under a heading that names its kind gives each bare item that kind:
+    …铁路运输网（七纵：甲乙、丙至丁…；七横：…） lists railways, …高速公路网（…） expressways."""
+    by_word = {k.word: k for k in kinds()}
+    out = []
+    for m in _NETWORK_RE.finditer(text):
+        kind = by_word[m["word"]]
+        for part in _NETWORK_PART_RE.finditer(m["body"]):
+            base = m.start("body") + part.start("items")
+            for item in re.finditer(r"[^、，,]+", part["items"]):
+                token = item.group(0).strip()
+                a = base + item.start() + item.group(0).find(token)
+                if not token or _kind_regex().search(token) or not _valid_core(token, kind, places) \
+                        or not re.fullmatch(rf"[{HAN}—]{{2,16}}", token):
+                    continue  # an item with its own kind word is found as a name anyway
+                out.append(ProjectMention(token + kind.word, project_key(token, kind, False, places), kind.kind,
+                                          kind.family, None, a, a + len(token), token, "project.network-list"))
+    return out
+
+
+def pipeline_works_projects(text: str, places: PlaceGazetteer) -> list[ProjectMention]:
+    """…工程 in a sentence about a gas or oil network is a pipeline: 西气东输三线工程."""
+    kind = next(k for k in kinds() if k.word == "管道")
+    out = []
+    for s in _PIPELINE_SENTENCE_RE.finditer(text):
+        for m in _WORKS_RE.finditer(text, s.start(), s.end()):
+            core = m["core"][leading_words(m["core"]):]
+            a = m.end() - len(m.group(0)) + (len(m["core"]) - len(core))
+            if len(core) < 2 or name_words().not_name.search(core) or _kind_regex().search(core):
+                continue
+            name = text[a:m.end()]
+            out.append(ProjectMention(name, project_key(core, kind, False, places), kind.kind, kind.family,
+                                      None, a, m.end(), core, "project.pipeline-works"))
+    return out
+
+
 def extract_projects(doc, places: PlaceGazetteer | None = None) -> list:
     """Project facts of a prepared document, with the places their names mention."""
     from plankg.facts import ProjectFact
@@ -276,11 +319,13 @@ def extract_projects(doc, places: PlaceGazetteer | None = None) -> list:
     text = doc.text
     seen = set()
     out = []
-    for m in sorted(find_projects_in(text, places=places) + pair_list_projects(text, places), key=lambda x: x.start):
+    found = (find_projects_in(text, places=places) + pair_list_projects(text, places)
+             + network_list_projects(text, places) + pipeline_works_projects(text, places))
+    for m in sorted(found, key=lambda x: x.start):
         if (m.key, m.start) in seen:
             continue
         seen.add((m.key, m.start))
         codes = tuple(dict.fromkeys(p.place.code for p in places.scan(m.core, county_short=True) if not p.place.is_region))
         out.append(ProjectFact(m.key, m.name, m.kind, m.family, m.section, codes,
-                               doc.evidence(m.start, m.end, "project.named")))
+                               doc.evidence(m.start, m.end, m.rule)))
     return out

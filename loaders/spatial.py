@@ -200,10 +200,35 @@ def region_memberships(ctx: SpatialContext) -> list[RegionMember]:
 
 # ---------------------------------------------------------------- clusters
 
-def extract_clusters(ctx: SpatialContext) -> list[ClusterFacts]:
-    """Named groups: 甲—乙、丙城市组团, 甲城镇组团, and headings 甲—乙—丙。."""
+_MEMBER_LIST_RE = re.compile(
+    rf"(?P<name>[{HAN}]{{2,16}}?(?:都市圈|城市群|城市圈|经济圈|经济区|示范区|一体化发展区|协作区))（(?P<members>[^（）]{{4,200}})）")
+
+
+def member_list_clusters(ctx: SpatialContext) -> list[ClusterFacts]:
+    """甲都市圈（乙市、丙市、丁县）: a group no table knows and its members as the plan
+    lists them, known places or not (three or more of the list's items must be
+    places); a known region's list is a region statement instead."""
     text = ctx.doc.text
-    clusters: dict[str, ClusterFacts] = {}
+    out = []
+    for m in _MEMBER_LIST_RE.finditer(text):
+        name = m["name"][leading_words(m["name"]):]
+        if ctx.places.lookup(name) or ctx.places.lookup(m["name"]):
+            continue  # a region the tables know: its members are region statements (region_memberships)
+        mentions = [x for x in ctx.scan(*m.span("members"), open_world=True) if x.place.level != "province"]
+        items = list_items(text, *m.span("members"), ctx.roles)
+        if len(mentions) < 3 or len(mentions) < len(items) - 1:
+            continue  # not a member list (a note, a clause)
+        a = m.start("name") + len(m["name"]) - len(name)
+        out.append(ClusterFacts(name, ctx.doc.evidence(a, m.end(), "cluster.member-list"),
+                                ctx.claims(mentions, "cluster.member")))
+    return out
+
+
+def extract_clusters(ctx: SpatialContext) -> list[ClusterFacts]:
+    """Named groups: 甲—乙、丙城市组团, 甲城镇组团, headings 甲—乙—丙。, and member
+    lists 甲都市圈（乙、丙、丁）."""
+    text = ctx.doc.text
+    clusters: dict[str, ClusterFacts] = {c.name: c for c in member_list_clusters(ctx)}
     for m in _CLUSTER_RE.finditer(text):
         head = _CLUSTER_START_RE.search(text, max(0, m.start() - 40), m.start())
         start = head.start() if head else m.start()

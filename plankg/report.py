@@ -33,7 +33,8 @@ def evidence_of(value) -> Iterator[Evidence]:
 
 def unresolved_names(doc: DocumentFacts) -> Counter:
     """``(kind, name)`` → mentions of the agencies and places of one document
-    that no table resolved."""
+    that no table resolved, and of the documents it cites that are not in the
+    corpus (kind ``document``)."""
     found: Counter = Counter()
     for task in doc.tasks:
         for ref in [*task.lead, *task.support]:
@@ -50,6 +51,9 @@ def unresolved_names(doc: DocumentFacts) -> Counter:
     for claim in places:
         if claim.value.startswith(UNRESOLVED_PLACE):
             found[("place", claim.value.removeprefix(UNRESOLVED_PLACE))] += 1
+    for cited in doc.plan.citations:
+        if cited.target is None:
+            found[("document", cited.title)] += 1  # a 《》 reference to a document outside the corpus
     return found
 
 

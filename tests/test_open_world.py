@@ -30,6 +30,7 @@ TEXT = f"""瀚州省人民政府关于印发《{PLAN}》的通知
 一、总体布局
 规划范围包括瀚阳市、瀚东市、岚屿市和瀚西县全域，面积约3.2万平方公里。
 构建以瀚阳市、瀚东市、岚屿市为节点的瀚江城镇发展轴。
+推动瀚阳都市圈（瀚阳市、瀚东市、瀚西县）同城化发展。
 二、重点任务
 （一）建设瀚江港口群。（省交通运输厅牵头，省发展改革委、瀚阳市人民政府等按职责分工负责，年内持续推进）
 （二）推进沿江生态修复工程。
@@ -96,6 +97,11 @@ def test_unknown_province_gives_axes_and_scope(unknown):
     assert {(axis, corridor, city) for _, axis, corridor, city in rows("axis-nodes", unknown)} == {
         ("瀚江城镇发展轴", "瀚江", c) for c in ("瀚阳市", "瀚东市", "岚屿市")}
     assert {city for _, city in rows("plan-scope", unknown)} == {"瀚阳市", "瀚东市", "岚屿市", "瀚西县"}
+
+
+def test_unknown_member_lists_give_clusters(unknown):
+    assert {(c, m) for _, c, m in rows("city-clusters", unknown)} == {
+        ("瀚阳都市圈", m) for m in ("瀚阳市", "瀚东市", "瀚西县")}
 
 
 def test_unresolved_names_are_reported(unknown):

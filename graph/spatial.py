@@ -7,9 +7,8 @@ from plankg.facts import DocumentFacts
 from plankg.graph.ids import child_iri, corridor_iri, place_iri, project_iri, project_key_iri
 from plankg.graph.namespaces import DCTERMS, GEO, PKG, RDF, SKOS
 from plankg.loaders.lines import CorridorTable
-from plankg.loaders.normalize import to_traditional
 from plankg.loaders.places import PlaceGazetteer, short_form
-from plankg.loaders.projects import find_projects_in
+from plankg.script import to_traditional
 
 GCJ02_CRS = "https://w3id.org/plankg/crs/GCJ-02"
 _LEVEL_CLASS = {"province": PKG.Province, "prefecture": PKG.City, "county": PKG.County, "region": PKG.Region}
@@ -75,10 +74,9 @@ class SpatialWriter:
         self.b.add(iri, SKOS.prefLabel, Literal(c.name if c else key.removeprefix("local:"), lang="zh-Hans"))
         return iri
 
-    def line(self, name: str) -> URIRef:
-        """A named transport line: the project its name denotes, when it is one."""
-        mentions = [m for m in find_projects_in(name, places=self.places) if m.end == len(name)]
-        iri = project_key_iri(mentions[-1].key) if mentions else project_iri(name)
+    def line(self, name: str, key: str | None = None) -> URIRef:
+        """A named transport line: the project ``key`` its name denotes, when it is one."""
+        iri = project_key_iri(key) if key else project_iri(name)
         if (iri, SKOS.prefLabel, None) not in self.b.graph:
             self.b.add(iri, RDF.type, PKG.Infrastructure)
             self.b.add(iri, SKOS.prefLabel, Literal(name, lang="zh-Hans"))
@@ -102,7 +100,7 @@ class SpatialWriter:
             for claim in axis.radiates:
                 b.assert_fact(a, PKG.radiatesTo, self.place(claim.value), claim.evidence)
             for claim in axis.infrastructure:
-                b.assert_fact(a, PKG.followsInfrastructure, self.line(claim.value), claim.evidence)
+                b.assert_fact(a, PKG.followsInfrastructure, self.line(claim.value, axis.line_keys.get(claim.value)), claim.evidence)
             for claim in axis.zones:
                 b.assert_fact(a, PKG.supportingZone, Literal(claim.value, lang="zh-Hans"), claim.evidence)
         for cluster in doc.clusters:

@@ -128,6 +128,9 @@ class AxisFacts:
 
     Places are given by code (``430100``, or ``region:<name>`` for a region
     that has no fixed members); regions with members are expanded to them.
+    ``line_keys`` gives the project key of each infrastructure line whose name
+    denotes a project (see ``plankg.loaders.projects``), so that writers need
+    no extraction code.
     """
 
     name: str
@@ -137,6 +140,7 @@ class AxisFacts:
     nodes: list[Claim[str]] = field(default_factory=list)
     radiates: list[Claim[str]] = field(default_factory=list)
     infrastructure: list[Claim[str]] = field(default_factory=list)
+    line_keys: dict[str, str] = field(default_factory=dict)  # infrastructure name -> project key, where it names one
     zones: list[Claim[str]] = field(default_factory=list)
 
 

@@ -262,7 +262,22 @@ class DocumentFacts:
                 return
         raise TypeError(f"no place in DocumentFacts for a {type(fact).__name__}")
 
+    def of(self, cls: type) -> list:
+        """The document's facts of one class, in the order they were extracted
+        (the graph writers take them so, ``plankg.graph.rdf.WRITERS``)."""
+        if cls is PlanFacts:
+            return [self.plan]
+        if cls is PlanScope:
+            return [PlanScope(tuple(self.plan.scope_places))] if self.plan.scope_places else []
+        if cls is CitedDocument:
+            return list(self.plan.citations)
+        for known, name in _FACT_LISTS:
+            if known is cls:
+                return getattr(self, name)
+        raise TypeError(f"DocumentFacts holds no {cls.__name__}")
 
+
+# Fact class -> the list of DocumentFacts holding it (a new fact kind adds its line here).
 _FACT_LISTS = ((AxisFacts, "axes"), (ClusterFacts, "clusters"), (RegionMember, "region_members"),
                (TaskFacts, "tasks"), (ProjectFact, "projects"), (TargetFact, "indicators"))
 

@@ -143,3 +143,35 @@ def test_facts_and_script_import_nothing_of_the_project():
     graph = import_graph()
     assert graph["plankg.facts"] == set()
     assert graph["plankg.script"] == set()
+
+
+def test_every_fact_class_has_one_writer():
+    """Each class the extractors produce (and each class a document holds) is
+    written by the writer registered for it, and by nothing else."""
+    import dataclasses
+
+    from plankg import facts
+    from plankg.graph.rdf import WRITERS
+
+    held = {cls for cls, _ in facts._FACT_LISTS} | {facts.PlanFacts, facts.PlanScope, facts.CitedDocument}
+    assert set(WRITERS) == held
+    doc = facts.DocumentFacts(source=None, plan=facts.PlanFacts(document="d"))
+    for cls in WRITERS:
+        assert isinstance(doc.of(cls), list) and dataclasses.is_dataclass(cls)
+
+
+def test_extractor_facts_are_written(tmp_path):
+    """Every fact the extractors return for a made-up plan is of a registered class."""
+    from plan_fixtures import plan_text, write_plan
+
+    from plankg.context import ReferenceData
+    from plankg.graph.rdf import WRITERS
+    from plankg.loaders.prepared import prepare
+    from plankg.loaders.reader import read_document
+    from plankg.pipeline import EXTRACTORS, DocumentContext
+
+    path = write_plan(tmp_path, "plan.txt", plan_text("湖南省试验区发展规划（2021—2025年）"))
+    doc = prepare(read_document(path))
+    ctx = DocumentContext(ReferenceData.load())
+    kinds = {type(fact) for extract in EXTRACTORS.values() for fact in extract(doc, ctx)}
+    assert len(kinds) >= 4 and kinds <= set(WRITERS)

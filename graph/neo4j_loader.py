@@ -118,6 +118,19 @@ def relationship_batches(pg: PropertyGraph) -> dict[str, list[dict]]:
     return dict(sorted(by_type.items()))
 
 
+def guarded(call, uri: str, user: str, password: str | None):
+    """``call()``, with any driver failure turned into one ``Neo4jLoadError``.
+    The original exception is not attached (neither as cause nor as context):
+    the driver quotes the URI as given, user-info and password included."""
+    try:
+        return call()
+    except Neo4jLoadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - turned into one clear message
+        failure = _translate(exc, uri, user, password)
+    raise failure
+
+
 def load(pg: PropertyGraph, uri: str, user: str = "neo4j", password: str | None = None,
          database: str | None = None, wipe: bool = False, batch_size: int = BATCH_SIZE) -> LoadReport:
     """Load a property graph: constraints first, then batched UNWIND … MERGE.
@@ -130,10 +143,13 @@ def load(pg: PropertyGraph, uri: str, user: str = "neo4j", password: str | None 
     """
     started = time.perf_counter()
     password = resolve_password(password)
-    try:
-        driver = _driver(uri, user, password)
-    except Exception as exc:  # noqa: BLE001 - a malformed URI, an unknown scheme
-        raise _translate(exc, uri, user, password) from None
+    nodes, rels = guarded(lambda: _load(pg, uri, user, password, database, wipe, batch_size), uri, user, password)
+    return LoadReport(nodes, rels, time.perf_counter() - started, pg.build_id)
+
+
+def _load(pg: PropertyGraph, uri: str, user: str, password: str, database: str | None, wipe: bool,
+          batch_size: int) -> tuple[int, int]:
+    driver = _driver(uri, user, password)
     try:
         with driver.session(database=database) as session:
             _write(session, cypher.constraint())
@@ -148,15 +164,9 @@ def load(pg: PropertyGraph, uri: str, user: str = "neo4j", password: str | None 
                 for batch in _batches(rows, batch_size):
                     _write(session, statement, rows=batch)
             prune(session, pg.build_id)
-            nodes = _read_count(session, cypher.count_nodes())
-            rels = _read_count(session, cypher.count_relationships())
-    except Neo4jLoadError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - turned into one clear message
-        raise _translate(exc, uri, user, password) from exc
+            return _read_count(session, cypher.count_nodes()), _read_count(session, cypher.count_relationships())
     finally:
         driver.close()
-    return LoadReport(nodes, rels, time.perf_counter() - started, pg.build_id)
 
 
 def _delete_in_batches(session, statement: str, **params) -> None:
@@ -175,18 +185,17 @@ def run_cypher(query, uri: str, user: str = "neo4j", password: str | None = None
     if not query.cypher:
         raise Neo4jLoadError(f"query {query.name!r} has no Cypher form")
     password = resolve_password(password)
-    try:
-        driver = _driver(uri, user, password)
-    except Exception as exc:  # noqa: BLE001
-        raise _translate(exc, uri, user, password) from None
-    try:
-        records, _, keys = driver.execute_query(query.cypher, database_=database)
-    except Exception as exc:  # noqa: BLE001
-        raise _translate(exc, uri, user, password) from exc
-    finally:
-        driver.close()
+    records = guarded(lambda: _execute(query.cypher, uri, user, password, database), uri, user, password)
     rows = [tuple(_cell(r[c]) for c in query.columns) for r in records]
     return QueryResult(list(query.columns), rows)
+
+
+def _execute(statement: str, uri: str, user: str, password: str, database: str | None) -> list:
+    driver = _driver(uri, user, password)
+    try:
+        return driver.execute_query(statement, database_=database).records
+    finally:
+        driver.close()
 
 
 def _cell(value) -> str:

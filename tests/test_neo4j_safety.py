@@ -22,7 +22,7 @@ import plankg
 from plankg.graph import cypher
 from plankg.graph.namespaces import PKG, RDF, SKOS
 from plankg.graph.neo4j_export import cypher_script
-from plankg.graph.neo4j_loader import Neo4jLoadError, safe_uri, scrub
+from plankg.graph.neo4j_loader import Neo4jLoadError, guarded, safe_uri, scrub
 from plankg.graph.neo4j_store import load, to_property_graph
 from plankg.graph.store import load_graph
 
@@ -78,6 +78,19 @@ def test_uri_user_info_and_password_are_masked():
     assert safe_uri("bolt://neo4j:secret@localhost:7687") == "bolt://localhost:7687"
     assert safe_uri("bolt://localhost:7687") == "bolt://localhost:7687"
     assert scrub(f"server said {SECRET}", SECRET) == "server said ********"
+
+
+def test_driver_failures_carry_neither_password_nor_cause():
+    uri = f"bolt://neo4j:{SECRET}@db.example:7687"
+
+    def fail():
+        raise RuntimeError(f"bad URI {uri!r}, password {SECRET}")
+
+    with pytest.raises(Neo4jLoadError) as info:
+        guarded(fail, uri, "neo4j", SECRET)
+    assert info.value.__cause__ is None and info.value.__context__ is None
+    assert SECRET not in _chain_text(info.value)
+    assert "db.example:7687" in str(info.value)
 
 
 # ---------------------------------------------------------------- with the real server

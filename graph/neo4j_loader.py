@@ -9,11 +9,12 @@ driver returns is scrubbed of the password before it is shown.
 """
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote
 
 from plankg.errors import Neo4jError
 from plankg.graph import cypher
@@ -38,25 +39,29 @@ class LoadReport:
 
 
 def safe_uri(uri: str) -> str:
-    """The URI without user and password (``bolt://u:p@host`` → ``bolt://host``), for messages.
+    """The URI without user and password (``bolt://u:p@host`` → ``bolt://host``), for
+    messages; everything up to the last ``@`` of the authority goes, whatever it holds.
 
     >>> safe_uri("neo4j+s://neo4j:secret@example.org:7687")
     'neo4j+s://example.org:7687'
+    >>> safe_uri("bolt://neo4j:a/b@c@localhost:7687/db")
+    'bolt://localhost:7687/db'
     """
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return "<unparsable URI>"
-    if parts.username is None and parts.password is None:
+    scheme, sep, rest = uri.partition("://")
+    if not sep or "@" not in rest:
         return uri
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return f"{scheme}://{rest.rsplit('@', 1)[1]}"
 
 
 def scrub(text: str, password: str | None) -> str:
-    """``text`` with every occurrence of the password masked."""
-    return text.replace(password, "********") if password else text
+    """``text`` with every occurrence of the password masked: as written, as a
+    Python or JSON string literal would escape it, and percent-encoded."""
+    if not password:
+        return text
+    forms = {password, repr(password)[1:-1], json.dumps(password)[1:-1], quote(password, safe=""), quote(password)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "********")
+    return text
 
 
 def resolve_password(password: str | None) -> str:
@@ -84,7 +89,7 @@ def _translate(exc: Exception, uri: str, user: str, password: str | None) -> Neo
         return Neo4jLoadError(f"Neo4j at {where} refused the credentials of user {user!r} (check NEO4J_PASSWORD)")
     if isinstance(exc, (ServiceUnavailable, OSError)):
         return Neo4jLoadError(f"cannot reach Neo4j at {where}: {type(exc).__name__}")
-    return Neo4jLoadError(f"Neo4j at {where} failed: {scrub(str(exc), password).replace(uri, where)}")
+    return Neo4jLoadError(f"Neo4j at {where} failed: {scrub(str(exc).replace(uri, where), password)}")
 
 
 def _write(session, statement: str, **params):

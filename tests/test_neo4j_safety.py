@@ -192,3 +192,24 @@ def test_password_never_shows_in_cli_output(case, built, neo4j_server):
         assert done.returncode == 1, (done.stdout, done.stderr)
         assert "Neo4j" in done.stderr + done.stdout
         assert CORE not in done.stdout and CORE not in done.stderr
+
+
+def test_the_mapping_names_each_predicate_and_class_apart(built):
+    """Neo4j names are local names: no two predicates (or classes) of a build may
+    share one, and every plankg term the build uses is declared in the ontology."""
+    from rdflib import OWL, RDFS, Graph
+    from rdflib.namespace import RDF as RDF_NS
+
+    from plankg.graph.neo4j_mapping import local_name, relationship_type
+
+    graph = load_graph(built)
+    predicates = set(graph.predicates())
+    classes = set(graph.objects(None, RDF_NS.type))
+    for names in ({p: local_name(p) for p in predicates}, {p: relationship_type(p) for p in predicates},
+                  {c: local_name(c) for c in classes}):
+        assert len(set(names.values())) == len(names), sorted(names.values())
+    ontology = Graph().parse(HERE.parent / "ontology" / "plankg.ttl")
+    declared = {s for t in (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+                            RDF_NS.Property) for s in ontology.subjects(RDF_NS.type, t)}
+    used = {t for t in predicates | classes if str(t).startswith(str(PKG))}
+    assert used and used - declared == set()

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from rdflib import Literal, URIRef
 
-from plankg.facts import CorpusFacts
+from plankg.facts import CorpusFacts, ProjectFact
 from plankg.graph.ids import child_iri, project_key_iri
 from plankg.graph.namespaces import DCTERMS, PKG, RDF, SKOS
 
@@ -18,9 +18,10 @@ def _label(names: Counter) -> str:
     return sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
 
 
-def add_projects(builder, spatial, corpus: CorpusFacts, plans: dict[str, URIRef]) -> None:
-    """Add every project of the corpus, labelled by its commonest name
-    (``plans``: the plan of each document, by document id)."""
+def add_project_nodes(builder, corpus: CorpusFacts) -> None:
+    """One node per project key of the corpus, labelled by its commonest name
+    and typed by its most specific kind: a pass over all documents, since one
+    project's names come from many plans."""
     b = builder
     names: dict[str, Counter] = defaultdict(Counter)
     kinds: dict[str, Counter] = defaultdict(Counter)
@@ -43,21 +44,23 @@ def add_projects(builder, spatial, corpus: CorpusFacts, plans: dict[str, URIRef]
         kind = sorted(kinds[key].items(), key=lambda kv: (-kv[0].count("."), -kv[1], kv[0]))[0][0]
         b.add(iri, PKG.projectKind, Literal(kind))
         b.add(iri, PKG.projectKey, Literal(key))
-    for doc in corpus.documents:
-        plan = plans.get(doc.source.id) if doc.plan.title else None
-        for p in doc.projects:
-            iri = project_key_iri(p.key)
-            if plan is not None:
-                b.assert_fact(iri, PKG.mentionedIn, plan, p.evidence)
-            for code in p.places:
-                b.assert_fact(iri, PKG.locatedIn, spatial.place(code), p.evidence)
-            if p.section:
-                section = child_iri(iri, "section", p.section)
-                b.add(section, RDF.type, PKG.ProjectSection)
-                b.add(section, SKOS.prefLabel, Literal(f"{names_label(b, iri)}{p.section}", lang="zh-Hans"))
-                b.assert_fact(section, DCTERMS.isPartOf, iri, p.evidence)
-                if plan is not None:
-                    b.assert_fact(section, PKG.mentionedIn, plan, p.evidence)
+
+
+def add_project_mention(w, p: ProjectFact, plan: URIRef) -> None:
+    """One mention of a project in a plan: where it lies, the section it is
+    about (``w``: the ``WriteContext`` of ``graph/rdf.py``; the project's node
+    comes from ``add_project_nodes``)."""
+    b = w.builder
+    iri = project_key_iri(p.key)
+    b.assert_fact(iri, PKG.mentionedIn, plan, p.evidence)
+    for code in p.places:
+        b.assert_fact(iri, PKG.locatedIn, w.spatial.place(code), p.evidence)
+    if p.section:
+        section = child_iri(iri, "section", p.section)
+        b.add(section, RDF.type, PKG.ProjectSection)
+        b.add(section, SKOS.prefLabel, Literal(f"{names_label(b, iri)}{p.section}", lang="zh-Hans"))
+        b.assert_fact(section, DCTERMS.isPartOf, iri, p.evidence)
+        b.assert_fact(section, PKG.mentionedIn, plan, p.evidence)
 
 
 def names_label(builder, iri: URIRef) -> str:

@@ -12,13 +12,20 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from plankg.facts import CorpusFacts, DocumentFacts, Evidence
+from plankg.facts import (AxisFacts, CitedDocument, ClusterFacts, CorpusFacts, DocumentFacts, Evidence, PlanFacts,
+                          PlanScope, ProjectFact, RegionMember, TargetFact, TaskFacts)
 from plankg.graph.ids import agency_iri, child_iri, document_iri, external_document_iri, plan_iri
 from plankg.graph.namespaces import DCTERMS, ELI, ID, OA, ORG, PKG, PROV, RDF, SKOS, XSD
+from plankg.graph.indicators import add_target
+from plankg.graph.projects import add_project_mention, add_project_nodes
+from plankg.graph.spatial import SpatialWriter
+from plankg.graph.tasks import add_task
 from plankg.graph.triples import TripleSet
 from plankg.context import ReferenceData
 from plankg.paths import readable
@@ -124,9 +131,9 @@ class GraphBuilder:
         return iri
 
     def add_document(self, doc: DocumentFacts) -> URIRef | None:
-        """Add a source document and the plan it holds; return the plan IRI. A
-        document that is another's version of one plan adds only itself as a
-        source of that plan."""
+        """Add a source document and the plan node it holds; return the plan IRI.
+        The plan's metadata comes from the ``PlanFacts`` writer, for the
+        document that speaks for the plan only (not its other versions)."""
         src = doc.source
         d = document_iri(src.id)
         self.add(d, RDF.type, PKG.SourceDocument)
@@ -142,8 +149,10 @@ class GraphBuilder:
         p = plan_iri(plan.title.value, year)
         self.add(p, RDF.type, PKG.Plan)
         self.add(p, PKG.sourceDocument, d)
-        if doc.version_of is not None:
-            return p  # another document speaks for this plan (plankg.resolve.merge_versions)
+        return p
+
+    def add_plan(self, plan: PlanFacts, p: URIRef) -> None:
+        """A plan's own metadata: title, kind, issuers, dates, numbers, period, scope figures."""
         self.assert_fact(p, DCTERMS.title, zh(plan.title.value), plan.title.evidence)
         if plan.kind:
             self.assert_fact(p, PKG.documentKind, self.kind(plan.kind.value), plan.kind.evidence)
@@ -176,7 +185,6 @@ class GraphBuilder:
                 self.add(node, PKG.year, year_literal(fig.year))
             self.assert_fact(node, RDF.value, Literal(f"{fig.value:.2f}", datatype=XSD.decimal), fig.evidence)
             self.assert_fact(p, PKG.scopeFigure, node, fig.evidence)
-        return p
 
 
 def build_graph(corpus: CorpusFacts, reference: ReferenceData | None = None) -> TripleSet:
@@ -205,36 +213,76 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def _add_corpus(builder: GraphBuilder, corpus: CorpusFacts) -> None:
-    from plankg.graph.indicators import add_indicators
-    from plankg.graph.projects import add_projects
-    from plankg.graph.spatial import SpatialWriter
-    from plankg.graph.tasks import add_tasks
+@dataclass(frozen=True)
+class WriteContext:
+    """What every writer shares: the builder, the spatial writer (each place and
+    corridor once) and the plan node of each document, by document id."""
 
+    builder: GraphBuilder
+    spatial: SpatialWriter
+    plans: dict[str, URIRef]
+
+
+def write_plan(w: WriteContext, plan: PlanFacts, p: URIRef) -> None:
+    """The ``PlanFacts`` writer."""
+    w.builder.add_plan(plan, p)
+
+
+def write_citation(w: WriteContext, cited: CitedDocument, source: URIRef) -> None:
+    """A document a plan implements or cites: the corpus plan ``plankg.resolve``
+    matched it to (a link between plans), else an external document node."""
+    builder = w.builder
+    target = w.plans.get(cited.target) if cited.target else None
+    if target is None:
+        target = external_document_iri(cited.title, cited.doc_no)
+        builder.add(target, RDF.type, PKG.ExternalDocument)
+        builder.add(target, DCTERMS.title, zh(cited.title))
+        if cited.doc_no:
+            builder.add(target, ELI.id_local, Literal(cited.doc_no))
+        issuer = builder.gazetteer.resolve(cited.issuer) if cited.issuer else None
+        if issuer:
+            builder.add(target, ELI.passed_by, builder.agency(issuer.key))
+    prop = ELI.applies if cited.relation == "implements" else ELI.cites
+    builder.assert_fact(source, prop, target, cited.evidence)
+
+
+Writer = Callable[[WriteContext, object, URIRef], None]
+
+# One writer per fact class, called with each fact of a document and the
+# document's plan node. Adding a fact kind means: its class in plankg/facts.py,
+# the rule that makes it (an extractor of plankg/pipeline.py) and its writer here.
+# Writers run in this order, class after class over all documents; the order
+# matters only where a writer labels a node the first time it sees it.
+WRITERS: dict[type, Writer] = {
+    PlanFacts: write_plan,
+    CitedDocument: write_citation,
+    PlanScope: lambda w, fact, plan: w.spatial.add_scope(fact, plan),
+    ProjectFact: add_project_mention,
+    AxisFacts: lambda w, fact, plan: w.spatial.add_axis(fact, plan),
+    ClusterFacts: lambda w, fact, plan: w.spatial.add_cluster(fact, plan),
+    RegionMember: lambda w, fact, plan: w.spatial.add_region_member(fact, plan),
+    TaskFacts: add_task,
+    TargetFact: add_target,
+}
+
+
+def _add_corpus(builder: GraphBuilder, corpus: CorpusFacts) -> None:
+    """The corpus in three steps. Two corpus-level passes first, since they
+    need every document: (1) each document's node and the plan it holds (so
+    that citations between plans find their target, and versions of one plan
+    share it); (2) one node per project key, named from all its mentions
+    (before any axis labels a line of its own). Then (3) every fact of the
+    documents that speak for their plan, through ``WRITERS``."""
     spatial = SpatialWriter(builder, builder.reference.places, builder.reference.corridors)
     plans: dict[str, URIRef] = {}  # document id -> the plan it holds
     for doc in corpus.documents:
         iri = builder.add_document(doc)
         if iri is not None:
             plans[doc.source.id] = iri
-    own = CorpusFacts(documents=[d for d in corpus.documents if d.version_of is None and d.source.id in plans])
-    add_projects(builder, spatial, own, plans)
-    for doc in own.documents:
-        spatial.add_document(doc, plans[doc.source.id])
-        add_tasks(builder, spatial, doc, plans[doc.source.id])
-    for doc in own.documents:
-        source = plans[doc.source.id]
-        for cited in doc.plan.citations:
-            target = plans.get(cited.target) if cited.target else None
-            if target is None:
-                target = external_document_iri(cited.title, cited.doc_no)
-                builder.add(target, RDF.type, PKG.ExternalDocument)
-                builder.add(target, DCTERMS.title, zh(cited.title))
-                if cited.doc_no:
-                    builder.add(target, ELI.id_local, Literal(cited.doc_no))
-                issuer = builder.gazetteer.resolve(cited.issuer) if cited.issuer else None
-                if issuer:
-                    builder.add(target, ELI.passed_by, builder.agency(issuer.key))
-            prop = ELI.applies if cited.relation == "implements" else ELI.cites
-            builder.assert_fact(source, prop, target, cited.evidence)
-        add_indicators(builder, doc, source)
+    own = [d for d in corpus.documents if d.version_of is None and d.source.id in plans]
+    add_project_nodes(builder, CorpusFacts(documents=own))
+    w = WriteContext(builder, spatial, plans)
+    for cls, write in WRITERS.items():
+        for doc in own:
+            for fact in doc.of(cls):
+                write(w, fact, plans[doc.source.id])

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from plankg.facts import DocumentFacts
+from plankg.facts import AxisFacts, ClusterFacts, PlanScope, RegionMember
 from plankg.graph.ids import child_iri, corridor_iri, place_iri, project_iri, project_key_iri
 from plankg.graph.namespaces import DCTERMS, GEO, PKG, RDF, SKOS
 from plankg.loaders.lines import CorridorTable
-from plankg.loaders.normalize import to_traditional
 from plankg.loaders.places import PlaceGazetteer, short_form
-from plankg.loaders.projects import find_projects_in
+from plankg.script import to_traditional
 
 GCJ02_CRS = "https://w3id.org/plankg/crs/GCJ-02"
 _LEVEL_CLASS = {"province": PKG.Province, "prefecture": PKG.City, "county": PKG.County, "region": PKG.Region}
@@ -75,42 +74,50 @@ class SpatialWriter:
         self.b.add(iri, SKOS.prefLabel, Literal(c.name if c else key.removeprefix("local:"), lang="zh-Hans"))
         return iri
 
-    def line(self, name: str) -> URIRef:
-        """A named transport line: the project its name denotes, when it is one."""
-        mentions = [m for m in find_projects_in(name, places=self.places) if m.end == len(name)]
-        iri = project_key_iri(mentions[-1].key) if mentions else project_iri(name)
+    def line(self, name: str, key: str | None = None) -> URIRef:
+        """A named transport line: the project ``key`` its name denotes, when it is one."""
+        iri = project_key_iri(key) if key else project_iri(name)
         if (iri, SKOS.prefLabel, None) not in self.b.graph:
             self.b.add(iri, RDF.type, PKG.Infrastructure)
             self.b.add(iri, SKOS.prefLabel, Literal(name, lang="zh-Hans"))
         return iri
 
-    def add_document(self, doc: DocumentFacts, plan: URIRef) -> None:
-        """Scope, axes, clusters and region memberships of one plan."""
+    def add_scope(self, scope: PlanScope, plan: URIRef) -> None:
+        """The places a plan covers."""
+        for claim in scope.places:
+            self.b.assert_fact(plan, PKG.planScope, self.place(claim.value), claim.evidence)
+
+    def add_axis(self, axis: AxisFacts, plan: URIRef) -> None:
+        """A development axis: its corridor, node and radiated places, lines and zones."""
         b = self.b
-        for claim in doc.plan.scope_places:
-            b.assert_fact(plan, PKG.planScope, self.place(claim.value), claim.evidence)
-        for axis in doc.axes:
-            a = child_iri(plan, "axis", axis.name)
-            b.add(a, RDF.type, PKG.DevelopmentAxis)
-            b.add(a, SKOS.prefLabel, Literal(axis.name, lang="zh-Hans"))
-            b.add(a, PKG.axisKind, Literal(axis.kind, lang="zh-Hans"))
-            b.assert_fact(a, PKG.inPlan, plan, axis.evidence)
-            if axis.corridor:
-                b.assert_fact(a, PKG.onCorridor, self.corridor(axis.corridor.value), axis.corridor.evidence)
-            for claim in axis.nodes:
-                b.assert_fact(a, PKG.nodeCity, self.place(claim.value), claim.evidence)
-            for claim in axis.radiates:
-                b.assert_fact(a, PKG.radiatesTo, self.place(claim.value), claim.evidence)
-            for claim in axis.infrastructure:
-                b.assert_fact(a, PKG.followsInfrastructure, self.line(claim.value), claim.evidence)
-            for claim in axis.zones:
-                b.assert_fact(a, PKG.supportingZone, Literal(claim.value, lang="zh-Hans"), claim.evidence)
-        for cluster in doc.clusters:
-            c = child_iri(plan, "cluster", cluster.name)
-            b.add(c, RDF.type, PKG.CityCluster)
-            b.add(c, SKOS.prefLabel, Literal(cluster.name, lang="zh-Hans"))
-            b.assert_fact(c, PKG.inPlan, plan, cluster.evidence)
-            for claim in cluster.members:
-                b.assert_fact(c, PKG.member, self.place(claim.value), claim.evidence)
-        for rm in doc.region_members:
-            b.assert_fact(self.place(rm.region), PKG.member, self.place(rm.member), rm.evidence)
+        a = child_iri(plan, "axis", axis.name)
+        b.add(a, RDF.type, PKG.DevelopmentAxis)
+        b.add(a, SKOS.prefLabel, Literal(axis.name, lang="zh-Hans"))
+        b.add(a, PKG.axisKind, Literal(axis.kind, lang="zh-Hans"))
+        b.assert_fact(a, PKG.inPlan, plan, axis.evidence)
+        if axis.corridor:
+            b.assert_fact(a, PKG.onCorridor, self.corridor(axis.corridor.value), axis.corridor.evidence)
+        for claim in axis.nodes:
+            b.assert_fact(a, PKG.nodeCity, self.place(claim.value), claim.evidence)
+        for claim in axis.radiates:
+            b.assert_fact(a, PKG.radiatesTo, self.place(claim.value), claim.evidence)
+        for claim in axis.infrastructure:
+            line = self.line(claim.value, axis.line_keys.get(claim.value))
+            b.assert_fact(a, PKG.followsInfrastructure, line, claim.evidence)
+        for claim in axis.zones:
+            b.assert_fact(a, PKG.supportingZone, Literal(claim.value, lang="zh-Hans"), claim.evidence)
+
+    def add_cluster(self, cluster: ClusterFacts, plan: URIRef) -> None:
+        """A city cluster or group and its members."""
+        b = self.b
+        c = child_iri(plan, "cluster", cluster.name)
+        b.add(c, RDF.type, PKG.CityCluster)
+        b.add(c, SKOS.prefLabel, Literal(cluster.name, lang="zh-Hans"))
+        b.assert_fact(c, PKG.inPlan, plan, cluster.evidence)
+        for claim in cluster.members:
+            b.assert_fact(c, PKG.member, self.place(claim.value), claim.evidence)
+
+    def add_region_member(self, rm: RegionMember, plan: URIRef) -> None:
+        """A plan's statement that a place belongs to a region (``plan`` is unused:
+        the membership is a fact about the places)."""
+        self.b.assert_fact(self.place(rm.region), PKG.member, self.place(rm.member), rm.evidence)

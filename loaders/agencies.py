@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plankg.loaders.normalize import HAN, to_simplified
+from plankg.script import HAN, to_simplified
 from plankg.loaders.places import PlaceGazetteer, short_form
 from plankg.loaders.reference import Province, read_data_csv, read_provinces
 

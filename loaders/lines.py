@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from plankg.loaders.reference import read_data_csv
-from plankg.loaders.normalize import HAN
+from plankg.script import HAN
 
 _LINE_SUFFIX = r"(?:高速铁路|客运专线|城际铁路|快速铁路|高速公路|黄金水道|铁路|高铁|高速|水道|航道|通道|运河)"
 # A line name, unless it names a place on the line (上饶高铁经济试验区, 高铁新城).

@@ -22,10 +22,8 @@ from importlib import resources
 from plankg.loaders.html_text import html_to_text
 from plankg.loaders.mapped import MappedText
 from plankg.loaders.page_metadata import front_matter_span
+from plankg.script import CJK, HAN, to_simplified, to_traditional  # noqa: F401 (re-exported)
 
-# Character-class ranges for the loaders' patterns, declared once.
-HAN = r"\u4e00-\u9fff"  # CJK Unified Ideographs
-CJK = rf"\u3400-\u4dbf{HAN}"  # with Extension A
 _CJK_RE = re.compile(f"[{CJK}]")
 
 # Width and punctuation unification, one character to one character.
@@ -113,30 +111,6 @@ def _pair_straight_quotes(t: MappedText) -> MappedText:
             chars[i] = "“" if open_quote else "”"
             open_quote = not open_quote
     return MappedText("".join(chars), t.starts, t.ends)
-
-
-@lru_cache(maxsize=1)
-def _opencc():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def _opencc_s2t():
-    import opencc
-
-    return opencc.OpenCC("s2t")
-
-
-def to_traditional(text: str) -> str:
-    """Simplified to traditional Chinese with OpenCC (for labels, not matching)."""
-    return _opencc_s2t().convert(text)
-
-
-def to_simplified(text: str) -> str:
-    """Convert traditional Chinese to simplified with OpenCC (phrase-aware)."""
-    return _opencc().convert(text)
 
 
 @lru_cache(maxsize=1)

@@ -154,6 +154,12 @@ def _valid_core(core: str, kind: Kind, places: PlaceGazetteer) -> bool:
     return True
 
 
+def line_key(name: str, places: PlaceGazetteer) -> str | None:
+    """The key of the project a whole line name denotes (沪昆高铁), or None (a river, a bare name)."""
+    mentions = [m for m in find_projects_in(name, places=places) if m.end == len(name)]
+    return mentions[-1].key if mentions else None
+
+
 def find_projects_in(text: str, start: int = 0, end: int | None = None,
                      places: PlaceGazetteer | None = None) -> list[ProjectMention]:
     """Project mentions in ``text[start:end]``."""

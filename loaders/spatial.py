@@ -14,6 +14,7 @@ from plankg.loaders.lines import CorridorTable, find_lines, leading_words
 from plankg.loaders.normalize import HAN
 from plankg.loaders.places import Place, PlaceGazetteer, PlaceMention
 from plankg.loaders.prepared import PreparedDocument
+from plankg.loaders.projects import line_key
 from plankg.loaders.reference import RoleWords
 
 AXIS_SUFFIXES = ("城镇发展轴", "发展轴", "城镇发展带", "发展带")
@@ -416,6 +417,7 @@ def _read_body(ctx: SpatialContext, axis: AxisFacts, d: _Definition) -> None:
         if not any(a <= rm.start("river") < b for _, a, b in lines):
             axis.infrastructure.append(Claim(rm["river"], ctx.doc.evidence(*rm.span("river"), "axis.infrastructure.river")))
     axis.infrastructure = _unique(axis.infrastructure)
+    axis.line_keys = {c.value: key for c in axis.infrastructure if (key := line_key(c.value, ctx.places))}
 
 
 def _is_named_zone(zone: str) -> bool:

@@ -128,6 +128,9 @@ class AxisFacts:
 
     Places are given by code (``430100``, or ``region:<name>`` for a region
     that has no fixed members); regions with members are expanded to them.
+    ``line_keys`` gives the project key of each infrastructure line whose name
+    denotes a project (see ``plankg.loaders.projects``), so that writers need
+    no extraction code.
     """
 
     name: str
@@ -137,6 +140,7 @@ class AxisFacts:
     nodes: list[Claim[str]] = field(default_factory=list)
     radiates: list[Claim[str]] = field(default_factory=list)
     infrastructure: list[Claim[str]] = field(default_factory=list)
+    line_keys: dict[str, str] = field(default_factory=dict)  # infrastructure name -> project key, where it names one
     zones: list[Claim[str]] = field(default_factory=list)
 
 
@@ -259,7 +263,22 @@ class DocumentFacts:
                 return
         raise TypeError(f"no place in DocumentFacts for a {type(fact).__name__}")
 
+    def of(self, cls: type) -> list:
+        """The document's facts of one class, in the order they were extracted
+        (the graph writers take them so, ``plankg.graph.rdf.WRITERS``)."""
+        if cls is PlanFacts:
+            return [self.plan]
+        if cls is PlanScope:
+            return [PlanScope(tuple(self.plan.scope_places))] if self.plan.scope_places else []
+        if cls is CitedDocument:
+            return list(self.plan.citations)
+        for known, name in _FACT_LISTS:
+            if known is cls:
+                return getattr(self, name)
+        raise TypeError(f"DocumentFacts holds no {cls.__name__}")
 
+
+# Fact class -> the list of DocumentFacts holding it (a new fact kind adds its line here).
 _FACT_LISTS = ((AxisFacts, "axes"), (ClusterFacts, "clusters"), (RegionMember, "region_members"),
                (TaskFacts, "tasks"), (ProjectFact, "projects"), (TargetFact, "indicators"))
 

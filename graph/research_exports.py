@@ -208,7 +208,7 @@ def write_crate(root: Path, files: list[Path], graph_dir, fmt: str, license: str
     export ``files`` (size, sha256, format), the plankg version, the build's
     input files with their sha256 (from ``build.json``), the build time and a
     licence. Entities of an earlier export into the same folder are kept."""
-    from plankg.api import __version__
+    from plankg.version import __version__
     from plankg.graph.store import read_manifest
 
     root = Path(root)

@@ -458,13 +458,14 @@ def led_tasks(ctx: TaskContext) -> list[TaskFacts]:
     before 会同 are often a clause)."""
     text = ctx.doc.text
     tasks = []
-    for regex, kind in ((_LED_BY_RE, "led-by"), (_JOINTLY_RE, "jointly")):
+    forms = ((_LED_BY_RE, "led-by", "task.statement.led-by.lead", "task.statement.led-by.support"),
+             (_JOINTLY_RE, "jointly", "task.statement.jointly.lead", "task.statement.jointly.support"))
+    for regex, kind, lead_rule, support_rule in forms:
         for m in regex.finditer(text):
-            lead = ctx.agency_list(*m.span("lead"), f"task.statement.{kind}.lead", strict=kind == "jointly")
+            lead = ctx.agency_list(*m.span("lead"), lead_rule, strict=kind == "jointly")
             if not lead:
                 continue
-            support = ctx.agency_list(*m.span("support"), f"task.statement.{kind}.support", strict=False) \
-                if m["support"] else []
+            support = ctx.agency_list(*m.span("support"), support_rule, strict=False) if m["support"] else []
             start = max(text.rfind(ch, 0, m.start()) for ch in "。\n；") + 1
             headings = [h.start() for h in _HEADING_RE.finditer(text, start, m.start())]
             start = headings[-1] if headings else start

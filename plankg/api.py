@@ -17,8 +17,7 @@ from plankg.queries import QueryResult
 from plankg.errors import EmptyBuildError, PlankgError, QueryError
 from plankg.loaders.reader import DocumentError
 from plankg.paths import name_bytes, readable
-
-__version__ = "0.1.0"
+from plankg.version import __version__
 
 
 @dataclass

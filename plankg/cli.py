@@ -91,9 +91,12 @@ def main() -> None:
                    "(default: exit 0 and list the errors).")
 @click.option("--reference", "-r", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="A folder of CSV files that add rows to the shipped reference data (repeatable).")
+@click.option("--store/--no-store", default=None,
+              help="Also write OUT/store/, an Oxigraph store that queries and `plankg serve` open at once "
+                   "(default: for graphs of 100,000 triples or more).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
 def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, reference: tuple[Path, ...],
-          quiet: bool) -> None:
+          store: bool | None, quiet: bool) -> None:
     """Build the graph of plan files or folders (default: the sample corpus).
 
     Writes OUT/graph.ttl, OUT/graph.nt and OUT/build.json; a failed build
@@ -107,7 +110,8 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, 
             click.echo(f"\r\x1b[Kreading {readable(path.name)}", nl=False, err=True)
 
     try:
-        result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference)
+        result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference,
+                           store=store)
     finally:
         if show:
             click.echo("\r\x1b[K", nl=False, err=True)
@@ -197,6 +201,14 @@ def export(dest: Path, graph_dir: Path, fmt: str | None) -> None:
             raise click.BadParameter(f"cannot tell the format from {dest.name!r}; give --format", param_hint="DEST")
     api.export(graph_dir, fmt, dest)
     click.echo(f"wrote {dest} ({fmt})")
+
+
+@main.command("store")
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+def store_cmd(graph_dir: Path) -> None:
+    """Write GRAPH/store/, the Oxigraph store of a build that lacks one (an older or a small build)."""
+    path = api.add_store(graph_dir)
+    click.echo(f"wrote {path}")
 
 
 @main.group()

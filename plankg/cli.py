@@ -211,6 +211,25 @@ def store_cmd(graph_dir: Path) -> None:
     click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 exposes the endpoint to the network.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--timeout", default=10.0, show_default=True, type=float,
+              help="Time limit of one query in seconds; longer queries get 503.")
+@click.option("--max-results", default=10_000, show_default=True, type=int,
+              help="Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) a query may return; more gets 413.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Query processes (queries run in parallel).")
+def serve(graph_dir: Path, host: str, port: int, timeout: float, max_results: int, workers: int) -> None:
+    """Serve a build as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql
+    (no Update, no SERVICE; results as SPARQL JSON/XML, CSV, TSV, Turtle, N-Triples)."""
+    from plankg.server import serve as run_server
+
+    click.echo(f"serving {graph_dir} at http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
+    run_server(graph_dir, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers)
+
+
 @main.group()
 def neo4j() -> None:
     """Load the graph into Neo4j, or export it for offline import."""

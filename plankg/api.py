@@ -156,6 +156,15 @@ def add_store(graph_dir: str | Path = "out") -> Path:
     return _add_store(graph_dir)
 
 
+def push(graph_dir: str | Path, endpoint: str, graph_iri: str | None = None, user: str | None = None,
+         password: str | None = None):
+    """Replace a named graph of a triple store with a build (SPARQL 1.1 Graph Store
+    Protocol PUT); returns a ``PushReport``."""
+    from plankg.push import DEFAULT_GRAPH_IRI, push as _push
+
+    return _push(graph_dir, endpoint, graph_iri or DEFAULT_GRAPH_IRI, user=user, password=password)
+
+
 def neo4j_load(graph_dir: str | Path = "out", uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j",
                password: str | None = None, database: str | None = None, wipe: bool = False):
     """Load a build into Neo4j (password: argument or ``NEO4J_PASSWORD``); returns a ``LoadReport``."""

@@ -230,6 +230,21 @@ def serve(graph_dir: Path, host: str, port: int, timeout: float, max_results: in
     run_server(graph_dir, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers)
 
 
+@main.command()
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+@click.option("--endpoint", required=True,
+              help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph) "
+                   "or http://localhost:3030/DATASET/data (Fuseki).")
+@click.option("--graph-iri", default=None, help="The named graph to replace [default: https://w3id.org/plankg/build].")
+@click.option("--user", default=None, help="HTTP basic-auth user; the password comes from $PLANKG_ENDPOINT_PASSWORD.")
+def push(graph_dir: Path, endpoint: str, graph_iri: str | None, user: str | None) -> None:
+    """Upload a build into a triple store: one HTTP PUT replaces the named graph
+    GRAPH_IRI with the build's triples, leaving the store's other graphs alone."""
+    report = api.push(graph_dir, endpoint, graph_iri, user=user)
+    click.echo(f"pushed {graph_dir} to <{report.graph_iri}> at {report.endpoint}: {report.triples} triples, "
+               f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s (HTTP {report.status})")
+
+
 @main.group()
 def neo4j() -> None:
     """Load the graph into Neo4j, or export it for offline import."""

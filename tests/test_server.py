@@ -277,6 +277,9 @@ def test_extra_routes_are_mounted_beside_sparql(stored):
     with TestClient(app) as client:
         assert client.get("/explore").text == "explorer"
         assert client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
+        on_disk = client.get("/sparql", params={"query": PLANS}).json()
+    with TestClient(create_app(stored, workers=1, in_memory=True)) as client:
+        assert client.get("/sparql", params={"query": PLANS}).json() == on_disk
 
 
 def test_serve_refuses_a_folder_that_is_no_build(tmp_path):

@@ -295,6 +295,10 @@ class QueryTimeout(Exception):
     """A query ran past the time limit; its worker was stopped."""
 
 
+class Busy(Exception):
+    """No worker became free within the time limit."""
+
+
 class WorkerPool:
     """Worker processes holding the store; a query over its time limit ends its
     worker, and a fresh one takes its place."""
@@ -322,8 +326,12 @@ class WorkerPool:
         return proc, parent
 
     def run(self, sparql: str, accept: list[str], max_results: int, timeout: float) -> Outcome:
-        """Run a query on an idle worker; raises ``QueryTimeout`` past ``timeout`` seconds."""
-        worker = self._idle.get()
+        """Run a query on an idle worker; raises ``Busy`` when none frees up within
+        ``timeout`` seconds, ``QueryTimeout`` when the query runs longer."""
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise Busy() from None
         proc, conn = worker
         try:
             conn.send((sparql, accept, max_results))
@@ -358,14 +366,18 @@ class WorkerPool:
 # --- the application --------------------------------------------------------
 
 def create_app(graph_dir: str | Path, *, extra_routes: Iterable = (), timeout: float = DEFAULT_TIMEOUT,
-               max_results: int = DEFAULT_MAX_RESULTS, workers: int = DEFAULT_WORKERS, in_memory: bool = False):
+               max_results: int = DEFAULT_MAX_RESULTS, workers: int = DEFAULT_WORKERS, in_memory: bool = False,
+               allowed_hosts: Iterable[str] | None = None):
     """A Starlette app serving a build at ``/sparql`` (read-only SPARQL 1.1
     Protocol), plus ``extra_routes`` (Starlette routes or mounts, e.g. an
     explorer). ``timeout`` is the per-query time limit in seconds,
     ``max_results`` the most rows (or triples) a query may return,
     ``workers`` the number of query processes; ``in_memory`` has each worker
     parse graph.nt into memory instead of opening ``store/`` (slower to start,
-    more memory, queries several times faster)."""
+    more memory, queries several times faster). ``allowed_hosts`` limits the
+    ``Host`` header a request may carry (``serve`` gives the loopback names
+    when listening on loopback, so a web page cannot reach the endpoint
+    through DNS rebinding); None accepts any."""
     from contextlib import asynccontextmanager
 
     import anyio
@@ -377,7 +389,6 @@ def create_app(graph_dir: str | Path, *, extra_routes: Iterable = (), timeout: f
     graph_dir = Path(graph_dir)
     if not has_store(graph_dir) and not (graph_dir / GRAPH_NT).exists():
         raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")
-    limiter = anyio.CapacityLimiter(max(1, workers))
 
     @asynccontextmanager
     async def lifespan(app):
@@ -397,8 +408,8 @@ def create_app(graph_dir: str | Path, *, extra_routes: Iterable = (), timeout: f
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype == "application/sparql-update":
                 return _response(error(403, "this endpoint is read-only: SPARQL Update is not accepted"))
-            body = await request.body()
-            if len(body) > MAX_QUERY_BYTES:
+            body = await _bounded_body(request, MAX_QUERY_BYTES)
+            if body is None:
                 return _response(error(413, f"queries are limited to {MAX_QUERY_BYTES} bytes"))
             if ctype == "application/sparql-query":
                 text = body.decode("utf-8", "replace")
@@ -419,24 +430,71 @@ def create_app(graph_dir: str | Path, *, extra_routes: Iterable = (), timeout: f
         accept = accepted(request.headers.get("accept"))
         pool = request.app.state.pool
         try:
-            outcome = await anyio.to_thread.run_sync(pool.run, text, accept, max_results, timeout, limiter=limiter)
+            outcome = await anyio.to_thread.run_sync(pool.run, text, accept, max_results, timeout)
         except QueryTimeout:
             outcome = error(503, f"the query ran longer than {timeout:g} s, this endpoint's time limit (--timeout)")
+        except Busy:
+            outcome = error(503, f"every query worker stayed busy for {timeout:g} s; try again later")
         return _response(outcome)
 
     routes = [Route("/sparql", sparql, methods=["GET", "POST"]), *extra_routes]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = []
+    if allowed_hosts is not None:
+        from starlette.middleware import Middleware
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+
+
+async def _bounded_body(request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it exceeds ``limit`` bytes (a huge
+    upload is not read into memory)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _response(outcome: Outcome):
     from starlette.responses import Response
 
-    return Response(outcome.body, status_code=outcome.status, media_type=outcome.content_type,
-                    headers={"Vary": "Accept", "X-Content-Type-Options": "nosniff"})
+    headers = {"Vary": "Accept", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'"}
+    if outcome.status == 503:
+        headers["Retry-After"] = "5"
+    return Response(outcome.body, status_code=outcome.status, media_type=outcome.content_type, headers=headers)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+MAX_CONNECTIONS = 100
+
+
+def loopback_hosts(host: str) -> list[str] | None:
+    """The Host names to accept when listening on ``host``: the loopback names
+    for a loopback address, None (any) otherwise.
+
+    >>> loopback_hosts("127.0.0.1")
+    ['127.0.0.1', 'localhost', '::1', '[::1]']
+    >>> loopback_hosts("0.0.0.0") is None
+    True
+    """
+    return list(LOOPBACK) if host in LOOPBACK else None
 
 
 def serve(graph_dir: str | Path, host: str = "127.0.0.1", port: int = 8000, **options) -> None:
-    """Run the endpoint with uvicorn until interrupted (``options``: as ``create_app``)."""
+    """Run the endpoint with uvicorn until interrupted (``options``: as ``create_app``).
+
+    At most ``MAX_CONNECTIONS`` connections are served at once (more get 503),
+    idle keep-alive connections close after 5 s, and no ``Server`` header is sent.
+    """
     import uvicorn
 
-    uvicorn.run(create_app(graph_dir, **options), host=host, port=port, log_level="warning")
+    options.setdefault("allowed_hosts", loopback_hosts(host))
+    uvicorn.run(create_app(graph_dir, **options), host=host, port=port, log_level="warning",
+                limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5, server_header=False)

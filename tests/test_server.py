@@ -231,6 +231,19 @@ def test_result_limit_is_a_clear_error(endpoint):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_foreign_host_headers_and_huge_bodies_are_refused(endpoint):
+    """DNS rebinding: a page of another site must not reach the loopback endpoint."""
+    req = urllib.request.Request(endpoint + "?query=" + urllib.parse.quote("ASK {}"), headers={"Host": "evil.example"})
+    assert _send(req)[0] == 400
+    req = urllib.request.Request(endpoint + "?query=" + urllib.parse.quote("ASK {}"), headers={"Host": "localhost"})
+    assert _send(req)[0] == 200
+    status, _, _ = post(endpoint, b"query=" + b"x" * 200_000, "application/x-www-form-urlencoded")
+    assert status == 413
+    status, headers, _ = get(endpoint, "ASK {}")
+    assert status == 200
+
+
 def test_malformed_queries_are_400(endpoint):
     status, _, body = get(endpoint, "SELECT WHERE {")
     assert status == 400 and b"malformed" in body

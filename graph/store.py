@@ -2,9 +2,11 @@
 
 A build directory holds ``graph.ttl`` (readable Turtle), ``graph.nt`` (sorted
 N-Triples: byte-identical for identical input) and ``build.json`` (what was
-read, what failed). Queries load ``graph.nt`` into an in-memory Oxigraph
-store, which parses and answers SPARQL one to two orders of magnitude faster
-than rdflib's memory store.
+read, what failed). A large build also holds ``store/``, an Oxigraph
+(RocksDB) store of the same triples, which queries open read-only in
+milliseconds; without it (a small build, or one from an older plankg) queries
+parse ``graph.nt`` into an in-memory Oxigraph store, which still answers SPARQL
+one to two orders of magnitude faster than rdflib's memory store.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import json
 import os
 import secrets
 import shutil
+import sys
 from pathlib import Path
 
 import pyoxigraph
@@ -25,6 +28,13 @@ from plankg.graph.triples import TripleSet
 GRAPH_NT = "graph.nt"
 GRAPH_TTL = "graph.ttl"
 MANIFEST = "build.json"
+STORE_DIR = "store"
+# Below this many triples graph.nt parses in well under a second, and a store
+# would only add a folder of binary files; ``--store`` writes one anyway.
+STORE_AUTO_TRIPLES = 100_000
+# An older or small build whose graph.nt is larger than this gets a note that a
+# store would open faster.
+STORE_NOTE_BYTES = 16_000_000
 
 
 class GraphDirError(errors.GraphDirError):
@@ -41,8 +51,11 @@ def turtle_from_ntriples(nt: bytes) -> bytes:
                                 prefixes={k: str(v) for k, v in PREFIXES.items()})
 
 
-def write_outputs(graph: TripleSet, manifest: dict, out_dir: str | Path) -> Path:
+def write_outputs(graph: TripleSet, manifest: dict, out_dir: str | Path, store: bool | None = None) -> Path:
     """Write a build directory atomically.
+
+    ``store`` says whether to write ``store/`` (an Oxigraph store of the graph)
+    too; ``None`` writes it for graphs of ``STORE_AUTO_TRIPLES`` triples or more.
 
     Everything is written into a fresh sibling folder (``.OUT.tmp-PID-RANDOM``,
     created with the user's umask, not 0700) first; only when all files are
@@ -65,6 +78,8 @@ def write_outputs(graph: TripleSet, manifest: dict, out_dir: str | Path) -> Path
         (tmp / GRAPH_NT).write_bytes(nt)
         (tmp / GRAPH_TTL).write_bytes(turtle_from_ntriples(nt))
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        if store or (store is None and len(graph) >= STORE_AUTO_TRIPLES):
+            write_store(tmp / GRAPH_NT, tmp / STORE_DIR)
         _replace_dir(tmp, out)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -176,8 +191,61 @@ def read_manifest(graph_dir: str | Path) -> dict:
     return json.loads(path.read_text("utf-8"))
 
 
+def write_store(ntriples: Path, dest: Path) -> Path:
+    """Bulk-load sorted N-Triples into a new on-disk Oxigraph store at ``dest``
+    (missing or an empty folder); the store is closed when this returns."""
+    store = pyoxigraph.Store(str(dest))
+    try:
+        store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        store.flush()
+    finally:
+        del store  # closes RocksDB before the folder is renamed
+    return dest
+
+
+def add_store(graph_dir: str | Path) -> Path:
+    """Give an existing build (an older one, or a small one) its ``store/``,
+    written beside it first and renamed in one step; an existing store is
+    replaced the same way."""
+    graph_dir = Path(graph_dir)
+    nt = graph_dir / GRAPH_NT
+    if not nt.exists():
+        raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")
+    target = graph_dir / STORE_DIR
+    try:
+        remove_stale_temporaries(target)
+        tmp = _fresh_sibling(target, "tmp")
+        write_store(nt, tmp)
+        _replace_dir(tmp, target)
+    except OSError as exc:
+        raise errors.OutputError(target, exc) from None
+    return target
+
+
+def has_store(graph_dir: str | Path) -> bool:
+    """Whether a build directory holds an on-disk Oxigraph store."""
+    return (Path(graph_dir) / STORE_DIR / "CURRENT").is_file()
+
+
+def open_store(graph_dir: str | Path, note=None) -> pyoxigraph.Store:
+    """The build's Oxigraph store opened read-only, or, for a build without
+    ``store/``, an in-memory store parsed from ``graph.nt``.
+
+    Several processes may hold one store read-only at the same time. A large
+    graph.nt without a store earns a one-line note (``note``, default stderr).
+    """
+    if has_store(graph_dir):
+        return pyoxigraph.Store.read_only(str(Path(graph_dir) / STORE_DIR))
+    nt = Path(graph_dir) / GRAPH_NT
+    if nt.exists() and nt.stat().st_size > STORE_NOTE_BYTES:
+        message = (f"note: {graph_dir} has no {STORE_DIR}/ (built by an older plankg?); parsing {GRAPH_NT}, "
+                   f"`plankg store --graph {graph_dir}` makes later queries open it at once")
+        (note or (lambda m: print(m, file=sys.stderr)))(message)
+    return load_store(graph_dir)
+
+
 def load_store(graph_dir: str | Path) -> pyoxigraph.Store:
-    """An in-memory Oxigraph store holding a build's graph."""
+    """An in-memory Oxigraph store holding a build's graph, parsed from ``graph.nt``."""
     path = Path(graph_dir) / GRAPH_NT
     if not path.exists():
         raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")

@@ -59,6 +59,7 @@ def build(
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
     reference: Iterable[str | Path] = (),
+    store: bool | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of plan files and folders into ``out``.
 
@@ -69,7 +70,8 @@ def build(
     and columns: ``provinces.csv``, ``agencies.csv``, ``divisions.csv`` …).
     When no document at all can be read, ``EmptyBuildError`` is raised and
     ``out`` is not touched; a full disk or a folder that cannot be written
-    raises ``OutputError``.
+    raises ``OutputError``. ``store`` writes ``out/store/``, an Oxigraph store
+    that queries open at once (``None``: for graphs of 100,000 triples or more).
     """
     from plankg.context import ReferenceData
     from plankg.graph.rdf import build_graph
@@ -85,7 +87,7 @@ def build(
     warnings = [w for d in corpus.documents for w in d.warnings]
     plans = sum(1 for d in corpus.documents if d.plan.title)
     manifest = build_manifest(corpus, warnings, len(graph), ref.extra_dirs)
-    out_path = write_outputs(graph, manifest, out)
+    out_path = write_outputs(graph, manifest, out, store=store)
     return BuildResult(
         out=out_path, documents=len(corpus.documents), plans=plans, triples=len(graph),
         errors=corpus.errors, warnings=warnings, seconds=time.perf_counter() - started,
@@ -135,9 +137,9 @@ def query(name: str, graph_dir: str | Path = "out", engine: str = "sparql", **ne
     """Answer a canned question on a build (``engine``: sparql or neo4j)."""
     q = canned.get(name)
     if engine == "sparql":
-        from plankg.graph.store import load_store
+        from plankg.graph.store import open_store
 
-        result = run_sparql(load_store(graph_dir), q.sparql, q.columns)
+        result = run_sparql(open_store(graph_dir), q.sparql, q.columns)
     elif engine == "neo4j":
         from plankg.graph.neo4j_store import run_cypher
 
@@ -145,6 +147,22 @@ def query(name: str, graph_dir: str | Path = "out", engine: str = "sparql", **ne
     else:
         raise QueryError(f"unknown engine {engine!r}; use sparql or neo4j")
     return QueryResult(result.columns, canned.sort_list_cells(q, result.rows))
+
+
+def add_store(graph_dir: str | Path = "out") -> Path:
+    """Write ``graph_dir/store/`` for a build that lacks one (older or small builds)."""
+    from plankg.graph.store import add_store as _add_store
+
+    return _add_store(graph_dir)
+
+
+def push(graph_dir: str | Path, endpoint: str, graph_iri: str | None = None, user: str | None = None,
+         password: str | None = None):
+    """Replace a named graph of a triple store with a build (SPARQL 1.1 Graph Store
+    Protocol PUT); returns a ``PushReport``."""
+    from plankg.push import DEFAULT_GRAPH_IRI, push as _push
+
+    return _push(graph_dir, endpoint, graph_iri or DEFAULT_GRAPH_IRI, user=user, password=password)
 
 
 def neo4j_load(graph_dir: str | Path = "out", uri: str = "bolt://127.0.0.1:7687", user: str = "neo4j",

@@ -91,9 +91,12 @@ def main() -> None:
                    "(default: exit 0 and list the errors).")
 @click.option("--reference", "-r", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="A folder of CSV files that add rows to the shipped reference data (repeatable).")
+@click.option("--store/--no-store", default=None,
+              help="Also write OUT/store/, an Oxigraph store that queries and `plankg serve` open at once "
+                   "(default: for graphs of 100,000 triples or more).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
 def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, reference: tuple[Path, ...],
-          quiet: bool) -> None:
+          store: bool | None, quiet: bool) -> None:
     """Build the graph of plan files or folders (default: the sample corpus).
 
     Writes OUT/graph.ttl, OUT/graph.nt and OUT/build.json; a failed build
@@ -107,7 +110,8 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, 
             click.echo(f"\r\x1b[Kreading {readable(path.name)}", nl=False, err=True)
 
     try:
-        result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference)
+        result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference,
+                           store=store)
     finally:
         if show:
             click.echo("\r\x1b[K", nl=False, err=True)
@@ -202,6 +206,53 @@ def export(dest: Path, graph_dir: Path, fmt: str | None, license_: str | None) -
             raise click.BadParameter(f"cannot tell the format from {dest.name!r}; give --format", param_hint="DEST")
     api.export(graph_dir, fmt, dest, license=license_)
     click.echo(f"wrote {dest} ({fmt})")
+
+
+@main.command("store")
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+def store_cmd(graph_dir: Path) -> None:
+    """Write GRAPH/store/, the Oxigraph store of a build that lacks one (an older or a small build)."""
+    path = api.add_store(graph_dir)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 exposes the endpoint to the network.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--timeout", default=10.0, show_default=True, type=float,
+              help="Time limit of one query in seconds; longer queries get 503.")
+@click.option("--max-results", default=10_000, show_default=True, type=int,
+              help="Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) a query may return; more gets 413.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Query processes (queries run in parallel).")
+@click.option("--in-memory", is_flag=True,
+              help="Each worker parses graph.nt into memory instead of opening GRAPH/store/: slower start and "
+                   "more memory, queries several times faster.")
+def serve(graph_dir: Path, host: str, port: int, timeout: float, max_results: int, workers: int,
+          in_memory: bool) -> None:
+    """Serve a build as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql
+    (no Update, no SERVICE; results as SPARQL JSON/XML, CSV, TSV, Turtle, N-Triples)."""
+    from plankg.server import serve as run_server
+
+    click.echo(f"serving {graph_dir} at http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
+    run_server(graph_dir, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers,
+               in_memory=in_memory)
+
+
+@main.command()
+@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
+@click.option("--endpoint", required=True,
+              help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph) "
+                   "or http://localhost:3030/DATASET/data (Fuseki).")
+@click.option("--graph-iri", default=None, help="The named graph to replace [default: https://w3id.org/plankg/build].")
+@click.option("--user", default=None, help="HTTP basic-auth user; the password comes from $PLANKG_ENDPOINT_PASSWORD.")
+def push(graph_dir: Path, endpoint: str, graph_iri: str | None, user: str | None) -> None:
+    """Upload a build into a triple store: one HTTP PUT replaces the named graph
+    GRAPH_IRI with the build's triples, leaving the store's other graphs alone."""
+    report = api.push(graph_dir, endpoint, graph_iri, user=user)
+    click.echo(f"pushed {graph_dir} to <{report.graph_iri}> at {report.endpoint}: {report.triples} triples, "
+               f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s (HTTP {report.status})")
 
 
 @main.group()

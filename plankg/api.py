@@ -276,3 +276,16 @@ def export(graph_dir: str | Path, fmt: str, dest: str | Path, license: str | Non
     os.replace(tmp, dest)
     research.write_crate(dest.parent, [dest], graph_dir, fmt, license)
     return dest
+
+
+def explorer_routes(graph_dir: str | Path = "out", prefix: str = "/explore") -> list:
+    """The explorer mounted under ``prefix``, and ``/`` redirecting to it, for ``plankg serve``."""
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Mount, Route
+
+    from plankg.explorer import routes
+
+    async def home(request):
+        return RedirectResponse(f"{prefix}/")
+
+    return [Mount(prefix, routes=routes(graph_dir)), Route("/", home)]

@@ -229,15 +229,20 @@ def store_cmd(graph_dir: Path) -> None:
 @click.option("--in-memory", is_flag=True,
               help="Each worker parses graph.nt into memory instead of opening GRAPH/store/: slower start and "
                    "more memory, queries several times faster.")
+@click.option("--explorer/--no-explorer", default=True, show_default=True,
+              help="Also serve the explorer (pages with evidence, search, canned questions, the map) at /explore/.")
 def serve(graph_dir: Path, host: str, port: int, timeout: float, max_results: int, workers: int,
-          in_memory: bool) -> None:
+          in_memory: bool, explorer: bool) -> None:
     """Serve a build as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql
-    (no Update, no SERVICE; results as SPARQL JSON/XML, CSV, TSV, Turtle, N-Triples)."""
+    (no Update, no SERVICE; results as SPARQL JSON/XML, CSV, TSV, Turtle, N-Triples)
+    and the explorer at http://HOST:PORT/explore/."""
     from plankg.server import serve as run_server
 
-    click.echo(f"serving {graph_dir} at http://{host}:{port}/sparql (Ctrl-C stops)", err=True)
+    extra = api.explorer_routes(graph_dir) if explorer else []
+    where = f"http://{host}:{port}/sparql" + (f" and http://{host}:{port}/explore/" if explorer else "")
+    click.echo(f"serving {graph_dir} at {where} (Ctrl-C stops)", err=True)
     run_server(graph_dir, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers,
-               in_memory=in_memory)
+               in_memory=in_memory, extra_routes=extra)
 
 
 @main.command()

@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from plankg.facts import (AxisFacts, CitedDocument, ClusterFacts, CorpusFacts, DocumentFacts, Evidence, PlanFacts,
-                          PlanScope, ProjectFact, RegionMember, TargetFact, TaskFacts)
+                          PlanScope, ProjectFact, RegionMember, StructureFormula, TargetFact, TaskFacts)
 from plankg.graph.ids import agency_iri, child_iri, document_iri, external_document_iri, plan_iri
 from plankg.graph.namespaces import DCTERMS, ELI, ID, OA, ORG, PKG, PROV, RDF, SKOS, XSD
 from plankg.graph.indicators import add_target
@@ -246,6 +246,23 @@ def write_citation(w: WriteContext, cited: CitedDocument, source: URIRef) -> Non
     builder.assert_fact(source, prop, target, cited.evidence)
 
 
+def write_structure(w: WriteContext, fact: StructureFormula, plan: URIRef) -> None:
+    """A plan's spatial structure formula and its counted parts."""
+    b = w.builder
+    node = child_iri(plan, "structure", fact.formula)
+    b.add(node, RDF.type, PKG.SpatialStructure)
+    b.add(node, SKOS.prefLabel, zh(fact.formula))
+    b.assert_fact(node, PKG.inPlan, plan, fact.evidence)
+    for i, (count, element) in enumerate(fact.parts):
+        part = child_iri(node, "part", i, count, element)
+        b.add(part, RDF.type, PKG.StructurePart)
+        b.add(part, SKOS.prefLabel, zh(count + element))
+        b.add(part, PKG.partCount, zh(count))
+        b.add(part, PKG.partElement, zh(element))
+        b.add(part, PKG.partOrder, Literal(i + 1, datatype=XSD.positiveInteger))
+        b.assert_fact(node, DCTERMS.hasPart, part, fact.evidence)
+
+
 Writer = Callable[[WriteContext, object, URIRef], None]
 
 # One writer per fact class, called with each fact of a document and the
@@ -263,6 +280,7 @@ WRITERS: dict[type, Writer] = {
     RegionMember: lambda w, fact, plan: w.spatial.add_region_member(fact, plan),
     TaskFacts: add_task,
     TargetFact: add_target,
+    StructureFormula: write_structure,
 }
 
 

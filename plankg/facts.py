@@ -237,6 +237,16 @@ class PlanScope:
     places: tuple[Claim[str], ...]
 
 
+@dataclass(frozen=True)
+class StructureFormula:
+    """A plan's spatial structure formula as it writes it (一淀、三带、九片、多廊;
+    一核两带多点) and its parts, each ``(count, element)``: (一, 淀), (三, 带), (多, 廊)."""
+
+    formula: str
+    parts: tuple[tuple[str, str], ...]
+    evidence: Evidence
+
+
 @dataclass
 class DocumentFacts:
     """Everything extracted from one document."""
@@ -249,6 +259,7 @@ class DocumentFacts:
     tasks: list[TaskFacts] = field(default_factory=list)
     projects: list[ProjectFact] = field(default_factory=list)
     indicators: list[TargetFact] = field(default_factory=list)
+    structures: list[StructureFormula] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     version_of: str | None = None  # another document holds the same plan and speaks for it (plankg.resolve)
 
@@ -280,7 +291,8 @@ class DocumentFacts:
 
 # Fact class -> the list of DocumentFacts holding it (a new fact kind adds its line here).
 _FACT_LISTS = ((AxisFacts, "axes"), (ClusterFacts, "clusters"), (RegionMember, "region_members"),
-               (TaskFacts, "tasks"), (ProjectFact, "projects"), (TargetFact, "indicators"))
+               (TaskFacts, "tasks"), (ProjectFact, "projects"), (TargetFact, "indicators"),
+               (StructureFormula, "structures"))
 
 
 @dataclass

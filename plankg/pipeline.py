@@ -21,6 +21,7 @@ from plankg.loaders.prepared import PreparedDocument, prepare
 from plankg.loaders.projects import extract_projects
 from plankg.loaders.reader import DocumentError, find_documents, read_document
 from plankg.loaders.spatial import extract_spatial
+from plankg.loaders.structure import extract_structures
 from plankg.loaders.tasks import extract_tasks
 from plankg.resolve import link_task_corridors, merge_versions, resolve_city_airports, resolve_cross_document
 
@@ -62,12 +63,17 @@ def _indicators(doc: PreparedDocument, ctx: DocumentContext) -> list:
     return extract_indicators(doc)
 
 
+def _structures(doc: PreparedDocument, ctx: DocumentContext) -> list:
+    return extract_structures(doc, ctx.reference.roles)
+
+
 EXTRACTORS: dict[str, Callable[[PreparedDocument, DocumentContext], list]] = {
     "plan": _plan,
     "spatial": _spatial,
     "tasks": _tasks,
     "projects": _projects,
     "indicators": _indicators,
+    "structures": _structures,
 }
 
 

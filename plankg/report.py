@@ -87,8 +87,7 @@ def corpus_report(corpus: CorpusFacts) -> dict:
             entry = names.setdefault((kind, name), {"name": name, "kind": kind, "documents": [], "mentions": 0})
             entry["documents"].append(doc.source.name)
             entry["mentions"] += n
-    rules = Counter(ev.rule for doc in corpus.documents for ev in evidence_of(
-        [doc.plan, doc.axes, doc.clusters, doc.region_members, doc.tasks, doc.projects, doc.indicators]))
+    rules = Counter(ev.rule for doc in corpus.documents for ev in evidence_of(doc))
     per_kind = Counter(kind for kind, _ in names)
     ordered = sorted(names.values(), key=lambda e: (-e["mentions"], e["kind"], e["name"]))
     for entry in ordered:

@@ -91,9 +91,15 @@ def main() -> None:
                    "(default: exit 0 and list the errors).")
 @click.option("--reference", "-r", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="A folder of CSV files that add rows to the shipped reference data (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes extracting documents (default: one per CPU, for a corpus large enough to gain).")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder of per-document extraction results reused by later builds "
+                   "(default: $XDG_CACHE_HOME/plankg, else .plankg-cache beside OUT).")
+@click.option("--no-cache", is_flag=True, help="Extract every document again and write no cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
 def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, reference: tuple[Path, ...],
-          quiet: bool) -> None:
+          jobs: int | None, cache_dir: Path | None, no_cache: bool, quiet: bool) -> None:
     """Build the graph of plan files or folders (default: the sample corpus).
 
     Writes OUT/graph.ttl, OUT/graph.nt and OUT/build.json; a failed build
@@ -107,7 +113,9 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, 
             click.echo(f"\r\x1b[Kreading {readable(path.name)}", nl=False, err=True)
 
     try:
-        result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference)
+        cache = False if no_cache else (cache_dir or True)
+        result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference,
+                           jobs=jobs, cache=cache)
     finally:
         if show:
             click.echo("\r\x1b[K", nl=False, err=True)
@@ -118,7 +126,8 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, 
     if not quiet:
         click.echo(
             f"built {readable(result.out)}: {result.documents} documents, {result.plans} plans, "
-            f"{result.triples} triples in {result.seconds:.1f} s; unresolved names: "
+            f"{result.triples} triples in {result.seconds:.1f} s ({result.extracted} extracted, {result.cached} cached); "
+            "unresolved names: "
             + (", ".join(f"{n} {kind}" for kind, n in result.unresolved.items()) or "none")
             + (f" (see `plankg query unresolved --graph {readable(result.out)}`)" if result.unresolved else "")
         )

@@ -188,10 +188,11 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-# Below this many characters to extract, worker start-up (importing plankg and
-# loading the reference data in each worker, about a second) costs more than
-# it saves, and a build with ``jobs=None`` runs in the calling process.
-PARALLEL_MIN_CHARACTERS = 400_000
+# Below this many characters to extract (about 6 s of work in one process),
+# worker start-up (importing plankg, loading the reference data and compiling
+# the rules in each worker: 2-3 s) costs about what it saves, and a build with
+# ``jobs=None`` runs in the calling process.
+PARALLEL_MIN_CHARACTERS = 1_000_000
 
 
 def hash_files(files: list[Path], strict: bool, progress, errors: list[str]) -> list[DocumentJob]:
@@ -326,10 +327,17 @@ def extract_corpus(
     return link_task_corridors(corpus, reference.corridors)
 
 
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # gone since it was hashed: reading it will say so
+        return 0
+
+
 def _workers(jobs: int | None, todo: list[DocumentJob]) -> int:
     """The number of worker processes for the documents left to extract."""
     if jobs is None:
-        size = sum(os.path.getsize(j.paths[0]) for j in todo)  # bytes: about 3 a character
+        size = sum(_size(j.paths[0]) for j in todo)  # bytes: about 3 a character
         jobs = default_jobs() if size >= 3 * PARALLEL_MIN_CHARACTERS else 1
     return max(1, min(jobs, len(todo)))
 

@@ -107,6 +107,14 @@ class TripleSet:
         """
         return b"".join(sorted(self._rows))
 
+    def write_ntriples(self, path, chunk: int = 65536) -> None:
+        """Write ``ntriples()`` to the file ``path`` without building the whole
+        output in memory: the sorted rows are written ``chunk`` at a time."""
+        rows = sorted(self._rows)
+        with open(path, "wb") as f:
+            for i in range(0, len(rows), chunk):
+                f.write(b"".join(rows[i:i + chunk]))
+
     def to_rdflib(self) -> Graph:
         """The triples as an rdflib ``Graph`` with the project's prefixes bound."""
         from plankg.graph.namespaces import bind_prefixes

@@ -169,3 +169,13 @@ def test_generated_corpus_answers_grow_with_n(tmp_path):
     assert plankg.query("indicators", graph_dir=tmp_path / "out").rows
     encodings = {d["encoding"] for d in json.loads((tmp_path / "out" / "build.json").read_text("utf-8"))["documents"]}
     assert "gb18030" in encodings
+
+
+def test_written_ntriples_are_the_sorted_rows(tmp_path, generated):
+    from plankg.graph.rdf import build_graph
+    from plankg.pipeline import extract_corpus
+
+    graph = build_graph(extract_corpus([generated[0]]))
+    graph.write_ntriples(tmp_path / "g.nt", chunk=1000)
+    assert (tmp_path / "g.nt").read_bytes() == graph.ntriples()
+    assert len(graph.to_rdflib()) == len(graph)

@@ -179,3 +179,16 @@ def test_written_ntriples_are_the_sorted_rows(tmp_path, generated):
     graph.write_ntriples(tmp_path / "g.nt", chunk=1000)
     assert (tmp_path / "g.nt").read_bytes() == graph.ntriples()
     assert len(graph.to_rdflib()) == len(graph)
+
+
+def test_reference_folders_reach_the_workers(tmp_path):
+    from test_open_world import FIXTURE, TEXT
+
+    folder = tmp_path / "plans"
+    write_plan(folder, "hanzhou.txt", TEXT)
+    write_plan(folder, "b.txt", plan_text("乙省试验区发展规划（2021—2025年）"))
+    plankg.build([folder], out=tmp_path / "plain", jobs=1)
+    one = plankg.build([folder], out=tmp_path / "one", jobs=1, reference=[FIXTURE])
+    two = plankg.build([folder], out=tmp_path / "two", jobs=2, reference=[FIXTURE])
+    assert _nt(tmp_path / "one") == _nt(tmp_path / "two") != _nt(tmp_path / "plain")
+    assert one.unresolved == two.unresolved

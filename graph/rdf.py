@@ -52,7 +52,7 @@ class GraphBuilder:
     """Accumulates facts into one set of triples (``graph``); pass it to the next stage."""
 
     def __init__(self, reference: ReferenceData):
-        self.graph = TripleSet()
+        self.graph = TripleSet(indexed=(SKOS.prefLabel,))  # the one predicate builders ask back
         self.reference = reference
         self.gazetteer = reference.agencies
         self._agencies: set[URIRef] = set()

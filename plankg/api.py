@@ -33,6 +33,8 @@ class BuildResult:
     seconds: float = 0.0
     characters: int = 0
     unresolved: dict[str, int] = field(default_factory=dict)  # names no table knows, per kind
+    extracted: int = 0  # documents run through the extractors
+    cached: int = 0  # documents whose facts came from the cache
 
     @property
     def partial(self) -> bool:
@@ -60,6 +62,8 @@ def build(
     progress: Callable[[Path], None] | None = None,
     reference: Iterable[str | Path] = (),
     store: bool | None = None,
+    jobs: int | None = None,
+    cache: str | Path | bool = False,
 ) -> BuildResult:
     """Build the knowledge graph of plan files and folders into ``out``.
 
@@ -72,28 +76,48 @@ def build(
     ``out`` is not touched; a full disk or a folder that cannot be written
     raises ``OutputError``. ``store`` writes ``out/store/``, an Oxigraph store
     that queries open at once (``None``: for graphs of 100,000 triples or more).
+
+    ``jobs`` worker processes extract the documents (None: one per CPU, for
+    a corpus large enough to gain from it); the output is the same for any
+    number. ``cache`` is a folder of extraction results reused by later
+    builds (True: ``plankg.cache.default_cache_dir(out)``; False: none).
     """
     from plankg.context import ReferenceData
     from plankg.graph.rdf import build_graph
     from plankg.graph.store import write_outputs
-    from plankg.pipeline import extract_corpus
+    from plankg.pipeline import ExtractionStats, extract_corpus
     started = time.perf_counter()
     paths = list(paths) if paths else [default_corpus()]
     ref = ReferenceData.load(reference)
-    corpus = extract_corpus(paths, strict=strict, progress=progress, reference=ref)
+    stats = ExtractionStats()
+    corpus = extract_corpus(paths, strict=strict, progress=progress, reference=ref, jobs=jobs,
+                            cache=open_cache(cache, out, ref), keep_text=False, stats=stats)
     if not corpus.documents:
         raise EmptyBuildError(corpus.errors)
     graph = build_graph(corpus, ref)
     warnings = [w for d in corpus.documents for w in d.warnings]
     plans = sum(1 for d in corpus.documents if d.plan.title)
     manifest = build_manifest(corpus, warnings, len(graph), ref.extra_dirs)
+    manifest["extraction"] = {"extracted": stats.extracted, "cached": stats.cached}
     out_path = write_outputs(graph, manifest, out, store=store)
     return BuildResult(
         out=out_path, documents=len(corpus.documents), plans=plans, triples=len(graph),
         errors=corpus.errors, warnings=warnings, seconds=time.perf_counter() - started,
-        characters=sum(len(d.source.text) for d in corpus.documents),
-        unresolved=manifest["unresolved"]["per_kind"],
+        characters=corpus.characters, unresolved=manifest["unresolved"]["per_kind"],
+        extracted=stats.extracted, cached=stats.cached,
     )
+
+
+def open_cache(cache: str | Path | bool, out: str | Path, reference):
+    """The ``FactCache`` a build uses: in folder ``cache``, in the default folder
+    for ``True``, none for ``False``/``None``."""
+    from plankg.cache import FactCache, default_cache_dir, extractor_version
+    from plankg.pipeline import EXTRACTORS, extract_document
+
+    if cache is False or cache is None:
+        return None
+    folder = default_cache_dir(out) if cache is True else Path(cache)
+    return FactCache(folder, extractor_version(reference.extra_dirs, [extract_document, *EXTRACTORS.values()]))
 
 
 def build_manifest(corpus, warnings: list[str], triples: int, reference: Iterable[str] = ()) -> dict:

@@ -94,9 +94,15 @@ def main() -> None:
 @click.option("--store/--no-store", default=None,
               help="Also write OUT/store/, an Oxigraph store that queries and `plankg serve` open at once "
                    "(default: for graphs of 100,000 triples or more).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes extracting documents (default: one per CPU, for a corpus large enough to gain).")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder of per-document extraction results reused by later builds "
+                   "(default: $XDG_CACHE_HOME/plankg, else .plankg-cache beside OUT).")
+@click.option("--no-cache", is_flag=True, help="Extract every document again and write no cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
 def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, reference: tuple[Path, ...],
-          store: bool | None, quiet: bool) -> None:
+          store: bool | None, jobs: int | None, cache_dir: Path | None, no_cache: bool, quiet: bool) -> None:
     """Build the graph of plan files or folders (default: the sample corpus).
 
     Writes OUT/graph.ttl, OUT/graph.nt and OUT/build.json; a failed build
@@ -110,8 +116,9 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, 
             click.echo(f"\r\x1b[Kreading {readable(path.name)}", nl=False, err=True)
 
     try:
+        cache = False if no_cache else (cache_dir or True)
         result = api.build(list(paths) or None, out=out, strict=strict, progress=progress, reference=reference,
-                           store=store)
+                           store=store, jobs=jobs, cache=cache)
     finally:
         if show:
             click.echo("\r\x1b[K", nl=False, err=True)
@@ -122,7 +129,8 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, 
     if not quiet:
         click.echo(
             f"built {readable(result.out)}: {result.documents} documents, {result.plans} plans, "
-            f"{result.triples} triples in {result.seconds:.1f} s; unresolved names: "
+            f"{result.triples} triples in {result.seconds:.1f} s ({result.extracted} extracted, {result.cached} cached); "
+            "unresolved names: "
             + (", ".join(f"{n} {kind}" for kind, n in result.unresolved.items()) or "none")
             + (f" (see `plankg query unresolved --graph {readable(result.out)}`)" if result.unresolved else "")
         )

@@ -301,3 +301,4 @@ class CorpusFacts:
 
     documents: list[DocumentFacts] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    characters: int = 0  # of the documents' decoded text, which they need not keep

@@ -7,11 +7,18 @@ the context). ``context`` holds the build's reference data, loaded once.
 """
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 import os
 import re
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
+
+from plankg.cache import FactCache
 
 from plankg.context import ReferenceData
 from plankg.facts import CorpusFacts, DocumentFacts, PlanFacts, PlanScope, SourceDocument
@@ -23,6 +30,7 @@ from plankg.loaders.reader import DocumentError, find_documents, read_document
 from plankg.loaders.spatial import extract_spatial
 from plankg.loaders.structure import extract_structures
 from plankg.loaders.tasks import extract_tasks
+from plankg.paths import readable
 from plankg.resolve import link_task_corridors, merge_versions, resolve_city_airports, resolve_cross_document
 
 
@@ -115,11 +123,154 @@ def written_province(plan: PlanFacts | None) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class DocumentJob:
+    """The files holding one document's bytes (sorted by path) and their SHA-256."""
+
+    sha256: str
+    paths: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """The file name the document is read under (its first path's)."""
+        return readable(Path(self.paths[0]).name)
+
+
+@dataclass
+class JobResult:
+    """What extracting one document gave: its facts (None when it failed), the
+    ``(path, problem)`` of every file that failed, and its length in characters."""
+
+    facts: DocumentFacts | None
+    errors: list[tuple[str, str]]
+    characters: int = 0
+    cached: bool = False
+
+
+def extract_job(job: DocumentJob, reference: ReferenceData, strict: bool = False, keep_text: bool = True) -> JobResult:
+    """Read the files of one document and run every extractor on it.
+
+    A file that cannot be read, or an extractor that fails, becomes an entry
+    of ``errors`` (with ``strict``, its ``DocumentError`` is raised). Without
+    ``keep_text`` the facts' ``source`` holds no text: the evidence already
+    quotes what provenance needs.
+    """
+    sources, errors = [], []
+    for path in job.paths:
+        try:
+            sources.append(read_document(path))
+        except DocumentError as exc:
+            if strict:
+                raise
+            errors.append((exc.path, exc.problem))
+    if not sources:
+        return JobResult(None, errors)
+    source = first_copy(sources)
+    try:
+        facts = extract_document(prepare(source), reference)
+    except Exception as exc:  # one document's failure must not sink the others
+        error = DocumentError(source.path, f"could not be extracted ({type(exc).__name__}: {exc})")
+        if strict:
+            raise error from exc
+        return JobResult(None, errors + [(error.path, error.problem)])
+    if not keep_text:
+        facts.source = replace(facts.source, text="")
+    return JobResult(facts, errors, len(source.text))
+
+
+_WORKER: dict = {}  # the reference data of a worker process, loaded once by ``_init_worker``
+
+
+def _init_worker(extra_dirs: tuple[str, ...]) -> None:
+    _WORKER["reference"] = ReferenceData.load(extra_dirs)
+
+
+def _extract_in_worker(job: DocumentJob, keep_text: bool = False) -> JobResult:
+    return extract_job(job, _WORKER["reference"], keep_text=keep_text)
+
+
+def default_jobs() -> int:
+    """Worker processes when none are asked for: one per CPU."""
+    return os.cpu_count() or 1
+
+
+# Below this many characters to extract (about 6 s of work in one process),
+# worker start-up (importing plankg, loading the reference data and compiling
+# the rules in each worker: 2-3 s) costs about what it saves, and a build with
+# ``jobs=None`` runs in the calling process.
+PARALLEL_MIN_CHARACTERS = 1_000_000
+
+
+def hash_files(files: list[Path], strict: bool, progress, errors: list[str]) -> list[DocumentJob]:
+    """Group files by the SHA-256 of their bytes, in SHA-256 order. A file that
+    cannot be opened is reported (or raises, with ``strict``) as reading it would."""
+    by_sha: dict[str, list[str]] = {}
+    for path in files:
+        if progress:
+            progress(path)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        except OSError:
+            digest = None
+        if digest is None:
+            try:
+                digest = read_document(path).sha256  # raises the DocumentError that says what is wrong
+            except DocumentError as exc:
+                if strict:
+                    raise
+                errors.append(str(exc))
+                continue
+        by_sha.setdefault(digest, []).append(str(path))
+    return [DocumentJob(sha, tuple(sorted(paths))) for sha, paths in sorted(by_sha.items())]
+
+
+def _run_jobs(jobs: list[DocumentJob], reference: ReferenceData, workers: int, strict: bool,
+              keep_text: bool) -> Iterator[JobResult]:
+    """Extract jobs in order, in this process or in ``workers`` processes."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield extract_job(job, reference, strict, keep_text)
+        return
+    context = multiprocessing.get_context("spawn")  # safe whatever threads the caller runs
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(reference.extra_dirs,)) as pool:
+        yield from ordered_map(pool, partial(_extract_in_worker, keep_text=keep_text), jobs, window=4 * workers)
+
+
+def ordered_map(pool, fn, items: list, window: int) -> Iterator:
+    """``pool.map(fn, items)`` with at most ``window`` results waiting, so
+    finished but unconsumed results do not pile up."""
+    pending: deque = deque()
+    it = iter(items)
+    for item in it:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= window:
+            break
+    while pending:
+        yield pending.popleft().result()
+        for item in it:
+            pending.append(pool.submit(fn, item))
+            break
+
+
+@dataclass
+class ExtractionStats:
+    """How a build's documents were obtained: extracted, or taken from the cache."""
+
+    extracted: int = 0
+    cached: int = 0
+    workers: int = 1
+
+
 def extract_corpus(
     paths: Iterable[str | Path],
     strict: bool = False,
     progress: Callable[[Path], None] | None = None,
     reference: ReferenceData | None = None,
+    jobs: int | None = 1,
+    cache: FactCache | None = None,
+    keep_text: bool = True,
+    stats: ExtractionStats | None = None,
 ) -> CorpusFacts:
     """Extract facts from files and folders.
 
@@ -130,40 +281,71 @@ def extract_corpus(
     the path that sorts first (``copies`` lists the others), documents are kept
     in the order of their SHA-256, and errors are sorted.
     ``reference`` defaults to the shipped reference data.
+
+    ``jobs`` worker processes extract the documents (None: one per CPU when
+    the corpus is large enough to gain from it); the result is the same for
+    any number. Documents found in ``cache`` are not extracted again, and new
+    results are stored there. Without ``keep_text`` the documents' text is
+    dropped once extracted. ``stats``, when given, is filled in.
     """
     reference = reference or ReferenceData.load()
+    stats = stats if stats is not None else ExtractionStats()
     corpus = CorpusFacts()
     files = find_documents(list(paths))
     if not files:
         raise DocumentError(", ".join(map(str, paths)) or "<no paths>", "no .txt, .md or .html plan documents found")
-    by_id: dict[str, list[SourceDocument]] = {}
-    for path in files:
-        if progress:
-            progress(path)
-        try:
-            source = read_document(path)
-        except DocumentError as exc:
-            if strict:
-                raise
-            corpus.errors.append(str(exc))
+    todo: list[DocumentJob] = []
+    results: dict[str, JobResult] = {}
+    for job in hash_files(files, strict, progress, corpus.errors):
+        hit = cache.get(job.sha256, job.name) if cache else None
+        if hit is None:
+            todo.append(job)
             continue
-        by_id.setdefault(source.id, []).append(source)
-    for copies in sorted(by_id.values(), key=lambda c: c[0].sha256):
-        source = first_copy(copies)
-        try:
-            facts = extract_document(prepare(source), reference)
-        except Exception as exc:  # one document's failure must not sink the others
-            error = DocumentError(source.path, f"could not be extracted ({type(exc).__name__}: {exc})")
+        facts, characters = hit
+        source = replace(facts.source, path=job.paths[0], name=job.name)
+        facts.source = first_copy([replace(source, path=p) for p in job.paths])
+        if keep_text:
+            facts.source = replace(facts.source, text=read_document(facts.source.path).text)
+        results[job.sha256] = JobResult(facts, [], characters, cached=True)
+    stats.workers = _workers(jobs, todo)
+    for job, result in zip(todo, _run_jobs(todo, reference, stats.workers, strict, keep_text)):
+        for path, problem in result.errors:
             if strict:
-                raise error from exc
-            corpus.errors.append(str(error))
-            continue
-        corpus.documents.append(facts)
+                raise DocumentError(path, problem)
+            corpus.errors.append(str(DocumentError(path, problem)))
+        if result.facts is not None and cache:
+            stored = replace(result.facts, source=replace(result.facts.source, text=""))
+            cache.put(job.sha256, job.name, stored, result.characters)
+        results[job.sha256] = result
+    for sha in sorted(results):
+        result = results[sha]
+        if result.facts is not None:
+            corpus.documents.append(result.facts)
+            corpus.characters += result.characters
+            if result.cached:
+                stats.cached += 1
+            else:
+                stats.extracted += 1
     corpus.errors.sort()
     resolve_cross_document(corpus, reference.agencies)
     merge_versions(corpus)
     resolve_city_airports(corpus, reference.places)
     return link_task_corridors(corpus, reference.corridors)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # gone since it was hashed: reading it will say so
+        return 0
+
+
+def _workers(jobs: int | None, todo: list[DocumentJob]) -> int:
+    """The number of worker processes for the documents left to extract."""
+    if jobs is None:
+        size = sum(_size(j.paths[0]) for j in todo)  # bytes: about 3 a character
+        jobs = default_jobs() if size >= 3 * PARALLEL_MIN_CHARACTERS else 1
+    return max(1, min(jobs, len(todo)))
 
 
 def first_copy(copies: list[SourceDocument]) -> SourceDocument:

@@ -86,9 +86,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", default="out", show_default=True, type=click.Path(path_type=Path), help="Build directory to write.")
 @click.option("--strict", is_flag=True, help="Stop at the first file that cannot be read, writing nothing (exit 1).")
-@click.option("--partial-exit/--no-partial-exit", default=False, envvar="PLANKG_PARTIAL_EXIT", show_envvar=True,
+@click.option("--partial-exit/--no-partial-exit", default=True, envvar="PLANKG_PARTIAL_EXIT", show_envvar=True,
               help=f"Exit {PARTIAL_BUILD_EXIT_CODE} when some files could not be read and the others were built "
-                   "(default: exit 0 and list the errors).")
+                   "(--no-partial-exit: exit 0 and only list the errors).")
 @click.option("--reference", "-r", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="A folder of CSV files that add rows to the shipped reference data (repeatable).")
 @click.option("--store/--no-store", default=None,

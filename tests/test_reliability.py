@@ -229,7 +229,9 @@ def test_out_that_is_a_file(tmp_path, plans):
 def test_partial_build_exit_codes(tmp_path, plans, previous):
     out, before = previous
     write_plan(plans, "empty.md", "")
-    assert run("build", plans, "--out", tmp_path / "p0").exit_code == 0  # the default, as before
+    assert run("build", plans, "--out", tmp_path / "p0", "--no-partial-exit").exit_code == 0
+    assert run("build", plans, "--out", tmp_path / "p0b", env={"PLANKG_PARTIAL_EXIT": "0"}).exit_code == 0
+    assert run("build", plans, "--out", tmp_path / "p1").exit_code == PARTIAL_BUILD_EXIT_CODE  # the default
     result = run("build", plans, "--out", tmp_path / "p3", "--partial-exit")
     assert result.exit_code == PARTIAL_BUILD_EXIT_CODE
     assert "empty.md: the file is empty" in result.output and "1 files could not be read" in result.output

@@ -152,16 +152,10 @@ def tag_edits(text: str) -> list[tuple[int, int, str]]:
             edits.append((i, end, ""))
             pos = text_from = end
             continue
-        if nxt in ("!", "?") or (nxt == "/" and text[i + 2:i + 3] == ">"):
-            count_text(i)
-            end, _ = finder.find(">", ">", i + 1)
-            end = n if end == -1 else end + 1
-            edits.append((i, end, ""))
-            pos = text_from = end
-            continue
         closing = nxt == "/"
-        m = _NAME_RE.match(text, i + 2 if closing else i + 1)
-        if not m and closing and i + 2 < n:  # </ 3>: a bogus comment, as in a browser
+        m = None if nxt in ("!", "?") or text[i + 1:i + 3] == "/>" else _NAME_RE.match(text, i + 2 if closing else i + 1)
+        if nxt in ("!", "?") or text[i + 1:i + 3] == "/>" or (not m and closing and i + 2 < n):
+            # <!…>, <?…>, </>, and </ 3> (a bogus comment, as in a browser): hidden up to the next >
             count_text(i)
             end, _ = finder.find(">", ">", i + 1)
             end = n if end == -1 else end + 1

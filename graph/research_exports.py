@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph, URIRef
 
-from plankg.graph.namespaces import OA, PKG, RDF
+from plankg.graph.namespaces import PKG, RDF
 
 CRATE = "ro-crate-metadata.json"
 CRATE_CONTEXT = "https://w3id.org/ro/crate/1.1/context"

@@ -19,7 +19,6 @@ unit kept.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from plankg.facts import TargetFact

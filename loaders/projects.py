@@ -277,7 +277,8 @@ def pair_list_projects(text: str, places: PlaceGazetteer | None = None) -> list[
 
 _NETWORK_RE = re.compile(rf"(?P<word>高速铁路|铁路|高速公路|天然气管道|管道|航道)[{HAN}]{{0,4}}网(?:络)?（(?P<body>[^（）]{{4,800}})）")
 _NETWORK_PART_RE = re.compile(r"(?P<label>[一二三四五六七八九十两]{1,3}[纵横射环联])[：:](?P<items>[^：:；;。]+)")
-_PIPELINE_SENTENCE_RE = re.compile(r"[^。；\n]*(?:天然气|输气|油气|成品油|原油)(?:输送)?(?:管网|管道|网络)[^。；\n]*")
+_PIPELINE_KEY_RE = re.compile(r"(?:天然气|输气|油气|成品油|原油)(?:输送)?(?:管网|管道|网络)")
+_SENTENCE_END_RE = re.compile(r"[。；\n]")
 _WORKS_RE = re.compile(rf"(?P<core>[{HAN}—]{{2,12}}?)(?:联络线|支线|干线)?工程")
 
 
@@ -305,8 +306,17 @@ def pipeline_works_projects(text: str, places: PlaceGazetteer) -> list[ProjectMe
     """…工程 in a sentence about a gas or oil network is a pipeline: 西气东输三线工程."""
     kind = next(k for k in kinds() if k.word == "管道")
     out = []
-    for s in _PIPELINE_SENTENCE_RE.finditer(text):
-        for m in _WORKS_RE.finditer(text, s.start(), s.end()):
+    done = 0  # the end of the last sentence read
+    for key in _PIPELINE_KEY_RE.finditer(text):
+        if key.start() < done:
+            continue  # in the sentence just read
+        # The sentence around the keyword, found from the keyword outwards and never
+        # before the last one read, so a long line is read once (a leading [^。]*
+        # pattern rescans it from every position).
+        start = max([text.rfind(ch, done, key.start()) for ch in "。；\n"] + [done - 1]) + 1
+        stop = _SENTENCE_END_RE.search(text, key.end())
+        end = done = stop.start() if stop else len(text)
+        for m in _WORKS_RE.finditer(text, start, end):
             core = m["core"][leading_words(m["core"]):]
             a = m.end() - len(m.group(0)) + (len(m["core"]) - len(core))
             if len(core) < 2 or name_words().not_name.search(core) or _kind_regex().search(core):

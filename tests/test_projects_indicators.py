@@ -185,3 +185,14 @@ def test_indicator_table_year_headers_with_words():
     text = "指标\t2020年（基期）\t2025年目标值\n研发经费投入强度（%）\t2.5\t3.2\n"
     got = [(t.indicator, t.value_text, t.year, t.baseline_year) for t in extract_indicators(prepared_text(text))]
     assert got == [("研发经费投入强度", "3.2", 2025, 2020)]
+
+
+def test_pipeline_works_in_a_long_line_are_read_once():
+    """The sentence around each gas-network keyword is found outwards from it, never
+    rescanning a long line (this was quadratic: 130 k characters took 97 s)."""
+    from plankg.loaders.projects import pipeline_works_projects
+    from plankg.loaders.places import PlaceGazetteer
+
+    line = "推进城市群交通设施互联互通，" * 3000 + "完善天然气输送网络，建设甲乙联络线工程；" + "推进设施建设，" * 3000
+    found = pipeline_works_projects(line, PlaceGazetteer.load())
+    assert [(p.name, p.kind) for p in found] == [("甲乙联络线工程", "pipeline")]

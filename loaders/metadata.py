@@ -63,7 +63,6 @@ _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四":
 
 HEAD_CHARS = 4000  # where notices, document numbers and signatures are looked for
 TAIL_CHARS = 1500  # where a signature at the end is looked for
-FILE_OFFSETS = "@file"  # marks issuer offsets that are the file's own, not the normalised text's
 
 
 def normalize_doc_no(prefix: str, year: str, num: str) -> str:
@@ -220,7 +219,9 @@ def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None 
     head_end = min(len(text), HEAD_CHARS)
 
     notice = _NOTICE_RE.search(text, 0, head_end + 200)
-    issuer_names: list[tuple[str, int, int, str]] = []
+    # (name, start, end, rule[, in_file]): offsets into the normalised text, or with
+    # in_file=True into the file itself (front matter, a title quoted as is).
+    issuer_names: list[tuple] = []
     if notice:
         title_group = "title" if notice["title"] is not None else "bare"
         raw_title = notice[title_group]
@@ -270,14 +271,12 @@ def extract_plan_facts(doc: PreparedDocument, gazetteer: AgencyGazetteer | None 
 
     province = _province_of([n for n, *_ in issuer_names], gazetteer)
     seen = set()
-    for name, a, b, rule in issuer_names:
+    for name, a, b, rule, *in_file in issuer_names:
         agency = gazetteer.resolve(name, province)
         key = agency.key if agency else f"unlisted:{_squash(name)}"
         if key not in seen:
             seen.add(key)
-            # A rule ending in @file: the offsets are the file's own (front matter, a title quoted as is).
-            evidence = _source_evidence(doc, a, b, rule.removesuffix(FILE_OFFSETS)) if rule.endswith(FILE_OFFSETS) \
-                else doc.evidence(a, b, rule)
+            evidence = _source_evidence(doc, a, b, rule) if in_file else doc.evidence(a, b, rule)
             facts.issuers.append(Claim(key, evidence))
 
     _period(doc, facts)
@@ -362,7 +361,7 @@ def _title_from_front_matter(doc: PreparedDocument, facts: PlanFacts, front: dic
     if wire:
         names, title, t_start = wire
         facts.title = Claim(standalone_title(title), _source_evidence(doc, t_start, t_start + len(title), "plan.title.front-matter"))
-        issuer_names.extend((n, na, nb, "plan.issuer.front-matter" + FILE_OFFSETS) for n, na, nb in names)
+        issuer_names.extend((n, na, nb, "plan.issuer.front-matter", True) for n, na, nb in names)
     else:
         facts.title = Claim(standalone_title(value), _source_evidence(doc, a, b, "plan.title.front-matter"))
 
@@ -377,7 +376,7 @@ def _issuers_from_title(facts: PlanFacts, issuer_names: list, gazetteer: AgencyG
         return  # the title was joined or converted: its characters do not map one to one
     offset = ev.spans[0][0]
     for name, a, b in split_issuers(m["i"], gazetteer):
-        issuer_names.append((name, offset + a, offset + b, "plan.issuer.title" + FILE_OFFSETS))
+        issuer_names.append((name, offset + a, offset + b, "plan.issuer.title", True))
 
 
 def _title_from_wire(doc: PreparedDocument, facts: PlanFacts, issuer_names: list, gazetteer: AgencyGazetteer) -> None:

@@ -31,6 +31,7 @@ from plankg.loaders.spatial import extract_spatial
 from plankg.loaders.structure import extract_structures
 from plankg.loaders.tasks import extract_tasks
 from plankg.paths import readable
+from plankg.script import HAN
 from plankg.resolve import link_task_corridors, merge_versions, resolve_city_airports, resolve_cross_document
 
 
@@ -117,7 +118,7 @@ def written_province(plan: PlanFacts | None) -> str | None:
     """The province an issuer's name opens with as written (甲乙省人民政府 → 甲乙省),
     for relative names when no table knows the province."""
     for claim in plan.issuers if plan else ():
-        m = re.match(r"^(?:中共)?(?P<p>[\u4e00-\u9fff]{2,6}?(?:省|自治区))", claim.value.removeprefix("unlisted:"))
+        m = re.match(rf"^(?:中共)?(?P<p>[{HAN}]{{2,6}}?(?:省|自治区))", claim.value.removeprefix("unlisted:"))
         if m:
             return m["p"]
     return None

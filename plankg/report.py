@@ -12,7 +12,7 @@ import dataclasses
 from collections import Counter
 from typing import Iterator
 
-from plankg.facts import AgencyRef, CorpusFacts, DocumentFacts, Evidence
+from plankg.facts import CorpusFacts, DocumentFacts, Evidence
 
 UNRESOLVED_PLACE = "unresolved:"
 UNLISTED_AGENCY = "unlisted:"
@@ -94,8 +94,3 @@ def corpus_report(corpus: CorpusFacts) -> dict:
         entry["documents"] = sorted(set(entry["documents"]))
     return {"unresolved": {"per_kind": dict(sorted(per_kind.items())), "names": ordered},
             "rules": dict(sorted(rules.items()))}
-
-
-def is_unresolved_ref(ref: AgencyRef) -> bool:
-    """An agency reference that no table resolved."""
-    return ref.key.startswith(UNLISTED_AGENCY)

@@ -19,8 +19,7 @@ def add_target(w, t: TargetFact, plan: URIRef) -> None:
     b = w.builder
     ind = indicator_iri(t.indicator)
     b.add(ind, RDF.type, PKG.Indicator)
-    if (ind, SKOS.prefLabel, None) not in b.graph:
-        b.add(ind, SKOS.prefLabel, Literal(t.indicator, lang="zh-Hans"))
+    b.add(ind, SKOS.prefLabel, Literal(t.indicator, lang="zh-Hans"))  # the name its IRI hashes
     if t.written != t.indicator:
         b.add(ind, SKOS.altLabel, Literal(t.written, lang="zh-Hans"))
     node = child_iri(plan, "target", t.indicator, t.year, t.value_text)

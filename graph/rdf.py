@@ -20,10 +20,11 @@ from rdflib.term import Node
 
 from plankg.facts import (AxisFacts, CitedDocument, ClusterFacts, CorpusFacts, DocumentFacts, Evidence, PlanFacts,
                           PlanScope, ProjectFact, RegionMember, StructureFormula, TargetFact, TaskFacts)
-from plankg.graph.ids import agency_iri, child_iri, document_iri, external_document_iri, plan_iri
+from plankg.graph.ids import (agency_iri, child_iri, document_iri, external_document_iri, plan_iri, project_iri,
+                             project_key_iri)
 from plankg.graph.namespaces import DCTERMS, ELI, ID, OA, ORG, PKG, PROV, RDF, SKOS, XSD
 from plankg.graph.indicators import add_target
-from plankg.graph.projects import add_project_mention, add_project_nodes
+from plankg.graph.projects import ProjectNode, add_project_mention, add_project_nodes, project_nodes
 from plankg.graph.spatial import SpatialWriter
 from plankg.graph.tasks import add_task
 from plankg.graph.triples import TripleSet
@@ -142,11 +143,9 @@ class GraphBuilder:
         self.add(d, PKG.sha256, Literal(src.sha256))
         self.add(d, PKG.encoding, Literal(src.encoding))
         self.add(d, DCTERMS["format"], Literal(src.media_type))
-        plan = doc.plan
-        if plan.title is None:
+        p = plan_of(doc)
+        if p is None:
             return None
-        year = plan.date.value[:4] if plan.date else None
-        p = plan_iri(plan.title.value, year)
         self.add(p, RDF.type, PKG.Plan)
         self.add(p, PKG.sourceDocument, d)
         return p
@@ -187,20 +186,66 @@ class GraphBuilder:
             self.assert_fact(p, PKG.scopeFigure, node, fig.evidence)
 
 
+def plan_of(doc: DocumentFacts) -> URIRef | None:
+    """The IRI of the plan a document holds (None when it has no title)."""
+    plan = doc.plan
+    if plan.title is None:
+        return None
+    return plan_iri(plan.title.value, plan.date.value[:4] if plan.date else None)
+
+
+@dataclass(frozen=True)
+class CorpusIndex:
+    """What one document's triples need from the rest of the corpus, so that
+    documents can be written one at a time, in any order or process: the plan
+    each document holds (citations between plans find their target, versions
+    of one plan share it), the project nodes named from all their mentions,
+    and the label of every line that is no project node (the name its first
+    mention in corpus order gives)."""
+
+    plans: dict[str, URIRef]  # document id -> the plan it holds
+    projects: dict[str, ProjectNode]  # project key -> its node
+    lines: dict[URIRef, str]  # line IRI -> its label
+
+
+def corpus_index(documents: list[DocumentFacts]) -> CorpusIndex:
+    """The ``CorpusIndex`` of resolved documents, in corpus order. Only the
+    plans, axes and projects of the documents are read."""
+    plans = {d.source.id: iri for d in documents if (iri := plan_of(d)) is not None}
+    own = [d for d in documents if d.version_of is None and d.source.id in plans]
+    projects = project_nodes(own)
+    project_iris = {project_key_iri(key) for key in projects}
+    lines: dict[URIRef, str] = {}
+    for doc in own:
+        for axis in doc.axes:
+            for claim in axis.infrastructure:
+                key = axis.line_keys.get(claim.value)
+                iri = project_key_iri(key) if key else project_iri(claim.value)
+                if iri not in project_iris:
+                    lines.setdefault(iri, claim.value)
+    return CorpusIndex(plans, projects, lines)
+
+
 def build_graph(corpus: CorpusFacts, reference: ReferenceData | None = None) -> TripleSet:
     """The RDF triples of a whole corpus (``TripleSet.to_rdflib()`` gives an rdflib graph).
 
     A plan citing another corpus plan by title links to it; cited documents
-    outside the corpus are kept as ``pkg:ExternalDocument`` nodes.
+    outside the corpus are kept as ``pkg:ExternalDocument`` nodes. The same
+    triples come from ``add_corpus_triples`` and ``add_document_triples`` over
+    the documents one at a time, in any grouping (``plankg.assemble``).
     """
     builder = GraphBuilder(reference or ReferenceData.load())
-    with _cyclic_gc_paused():
-        _add_corpus(builder, corpus)
+    index = corpus_index(corpus.documents)
+    with cyclic_gc_paused():
+        add_corpus_triples(builder, index)
+        w = write_context(builder, index)
+        for doc in corpus.documents:
+            add_document_triples(w, doc)
     return builder.graph
 
 
 @contextmanager
-def _cyclic_gc_paused():
+def cyclic_gc_paused():
     """Building creates millions of long-lived objects without reference cycles;
     the cyclic collector's repeated passes over them cost about 40% of the
     graph stage on a 150-document corpus, for nothing."""
@@ -216,11 +261,17 @@ def _cyclic_gc_paused():
 @dataclass(frozen=True)
 class WriteContext:
     """What every writer shares: the builder, the spatial writer (each place and
-    corridor once) and the plan node of each document, by document id."""
+    corridor once) and the ``CorpusIndex``."""
 
     builder: GraphBuilder
     spatial: SpatialWriter
-    plans: dict[str, URIRef]
+    index: CorpusIndex
+
+
+def write_context(builder: GraphBuilder, index: CorpusIndex) -> WriteContext:
+    """The ``WriteContext`` of a builder for documents of the indexed corpus."""
+    ref = builder.reference
+    return WriteContext(builder, SpatialWriter(builder, ref.places, ref.corridors, index.lines), index)
 
 
 def write_plan(w: WriteContext, plan: PlanFacts, p: URIRef) -> None:
@@ -232,7 +283,7 @@ def write_citation(w: WriteContext, cited: CitedDocument, source: URIRef) -> Non
     """A document a plan implements or cites: the corpus plan ``plankg.resolve``
     matched it to (a link between plans), else an external document node."""
     builder = w.builder
-    target = w.plans.get(cited.target) if cited.target else None
+    target = w.index.plans.get(cited.target) if cited.target else None
     if target is None:
         target = external_document_iri(cited.title, cited.doc_no)
         builder.add(target, RDF.type, PKG.ExternalDocument)
@@ -268,8 +319,6 @@ Writer = Callable[[WriteContext, object, URIRef], None]
 # One writer per fact class, called with each fact of a document and the
 # document's plan node. Adding a fact kind means: its class in plankg/facts.py,
 # the rule that makes it (an extractor of plankg/pipeline.py) and its writer here.
-# Writers run in this order, class after class over all documents; the order
-# matters only where a writer labels a node the first time it sees it.
 WRITERS: dict[type, Writer] = {
     PlanFacts: write_plan,
     CitedDocument: write_citation,
@@ -284,23 +333,19 @@ WRITERS: dict[type, Writer] = {
 }
 
 
-def _add_corpus(builder: GraphBuilder, corpus: CorpusFacts) -> None:
-    """The corpus in three steps. Two corpus-level passes first, since they
-    need every document: (1) each document's node and the plan it holds (so
-    that citations between plans find their target, and versions of one plan
-    share it); (2) one node per project key, named from all its mentions
-    (before any axis labels a line of its own). Then (3) every fact of the
-    documents that speak for their plan, through ``WRITERS``."""
-    spatial = SpatialWriter(builder, builder.reference.places, builder.reference.corridors)
-    plans: dict[str, URIRef] = {}  # document id -> the plan it holds
-    for doc in corpus.documents:
-        iri = builder.add_document(doc)
-        if iri is not None:
-            plans[doc.source.id] = iri
-    own = [d for d in corpus.documents if d.version_of is None and d.source.id in plans]
-    add_project_nodes(builder, CorpusFacts(documents=own))
-    w = WriteContext(builder, spatial, plans)
+def add_corpus_triples(builder: GraphBuilder, index: CorpusIndex) -> None:
+    """The triples that belong to the corpus rather than to one document: one
+    node per project key, named from all its mentions."""
+    add_project_nodes(builder, index.projects)
+
+
+def add_document_triples(w: WriteContext, doc: DocumentFacts) -> None:
+    """One resolved document's triples: its node and the plan it holds, and,
+    for the document that speaks for its plan (not another version of it),
+    every fact through ``WRITERS``."""
+    plan = w.builder.add_document(doc)
+    if plan is None or doc.version_of is not None:
+        return
     for cls, write in WRITERS.items():
-        for doc in own:
-            for fact in doc.of(cls):
-                write(w, fact, plans[doc.source.id])
+        for fact in doc.of(cls):
+            write(w, fact, plan)

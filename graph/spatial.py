@@ -17,8 +17,10 @@ _LEVEL_CLASS = {"province": PKG.Province, "prefecture": PKG.City, "county": PKG.
 class SpatialWriter:
     """Adds spatial facts to a ``GraphBuilder``'s graph, each place once."""
 
-    def __init__(self, builder, places: PlaceGazetteer | None = None, corridors: CorridorTable | None = None):
+    def __init__(self, builder, places: PlaceGazetteer | None = None, corridors: CorridorTable | None = None,
+                 line_labels: dict[URIRef, str] | None = None):
         self.b = builder
+        self.line_labels = line_labels or {}
         self.places = places or PlaceGazetteer.load()
         self.corridors = {c.key: c for c in (corridors or CorridorTable.load()).corridors}
         self._done: set[str] = set()
@@ -75,11 +77,14 @@ class SpatialWriter:
         return iri
 
     def line(self, name: str, key: str | None = None) -> URIRef:
-        """A named transport line: the project ``key`` its name denotes, when it is one."""
+        """A named transport line: the project ``key`` its name denotes, when it
+        is one. A line that is no project node of the corpus is labelled by the
+        name its first mention in the corpus gives (``line_labels``)."""
         iri = project_key_iri(key) if key else project_iri(name)
-        if (iri, SKOS.prefLabel, None) not in self.b.graph:
+        label = self.line_labels.get(iri)
+        if label is not None:
             self.b.add(iri, RDF.type, PKG.Infrastructure)
-            self.b.add(iri, SKOS.prefLabel, Literal(name, lang="zh-Hans"))
+            self.b.add(iri, SKOS.prefLabel, Literal(label, lang="zh-Hans"))
         return iri
 
     def add_scope(self, scope: PlanScope, plan: URIRef) -> None:

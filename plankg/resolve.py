@@ -9,7 +9,8 @@ citing document, with the citing document's evidence.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from plankg.facts import Claim, CorpusFacts, DocumentFacts, Evidence
 from plankg.loaders.agencies import AgencyGazetteer
@@ -125,19 +126,33 @@ def merge_versions(corpus: CorpusFacts) -> CorpusFacts:
     return corpus
 
 
-def link_task_corridors(corpus: CorpusFacts, corridors: CorridorTable | None = None) -> CorpusFacts:
-    """Link each task to the corridors its text names: a corridor, a line that
-    makes it up (curated, or followed by an axis of any plan), or an axis on it;
-    a task that names its own plan's axes by count or class (重点建设5条城镇发展轴,
-    推进各发展轴建设) concerns the corridors of all of them. An annex row also
-    concerns what the body paragraph it restates names."""
+@dataclass(frozen=True)
+class CorridorLexicon:
+    """The names by which a task can mean a corridor: every curated corridor
+    and line, and the axes of the corpus's plans and the lines they follow,
+    each with the corridor key and the rule that links it."""
+
+    terms: dict[str, tuple[str, str]]
+
+    @cached_property
+    def regex(self) -> re.Pattern | None:
+        """One alternation of every term, the longest first."""
+        if not self.terms:
+            return None
+        return re.compile("|".join(re.escape(t) for t in sorted(self.terms, key=len, reverse=True)))
+
+
+def corridor_lexicon(documents: list[DocumentFacts], corridors: CorridorTable | None = None) -> CorridorLexicon:
+    """The ``CorridorLexicon`` of a corpus: the curated names first, then the
+    axes (and their lines) of the documents that speak for their plan, in
+    corpus order, each name keeping the first corridor it was given."""
     corridors = corridors or CorridorTable.load()
     lexicon: dict[str, tuple[str, str]] = {}
     for c in corridors.corridors:
         lexicon[c.name] = (c.key, "task.corridor.name")
         for line in c.lines:
             lexicon[line] = (c.key, "task.corridor.line")
-    for doc in corpus.documents:
+    for doc in documents:
         for axis in doc.axes if doc.version_of is None else ():
             if axis.corridor is None:
                 continue
@@ -145,25 +160,42 @@ def link_task_corridors(corpus: CorpusFacts, corridors: CorridorTable | None = N
             for infra in axis.infrastructure:
                 if infra.evidence.rule == "axis.infrastructure.line":
                     lexicon.setdefault(infra.value, (axis.corridor.value, "task.corridor.line"))
-    regex = re.compile("|".join(re.escape(t) for t in sorted(lexicon, key=len, reverse=True))) if lexicon else None
+    return CorridorLexicon(lexicon)
+
+
+def link_document_corridors(doc: DocumentFacts, lexicon: CorridorLexicon) -> DocumentFacts:
+    """Link each task of one document to the corridors its text names (see
+    ``link_task_corridors``)."""
+    regex, terms = lexicon.regex, lexicon.terms
+    own = sorted({a.corridor.value for a in doc.axes if a.corridor is not None})
+    for task in doc.tasks:
+        seen: dict[str, str] = {}
+        for term in regex.findall(task.text) if regex else ():
+            key, rule = terms[term]
+            seen.setdefault(key, rule)
+        body: dict[str, str] = {}
+        for term in regex.findall(task.restates.value) if regex and task.restates else ():
+            key, rule = terms[term]
+            if key not in seen:
+                body.setdefault(key, rule)
+        if own and _OWN_STRUCTURE_RE.search(task.text):
+            for key in own:
+                seen.setdefault(key, "task.corridor.plan-structure")
+        task.corridors = [Claim(key, _relabel(task.evidence, rule)) for key, rule in sorted(seen.items())]
+        task.corridors += [Claim(key, _relabel(task.restates.evidence, f"{rule}.restated-body"))
+                           for key, rule in sorted(body.items())]
+    return doc
+
+
+def link_task_corridors(corpus: CorpusFacts, corridors: CorridorTable | None = None) -> CorpusFacts:
+    """Link each task to the corridors its text names: a corridor, a line that
+    makes it up (curated, or followed by an axis of any plan), or an axis on it;
+    a task that names its own plan's axes by count or class (重点建设5条城镇发展轴,
+    推进各发展轴建设) concerns the corridors of all of them. An annex row also
+    concerns what the body paragraph it restates names."""
+    lexicon = corridor_lexicon(corpus.documents, corridors)
     for doc in corpus.documents:
-        own = sorted({a.corridor.value for a in doc.axes if a.corridor is not None})
-        for task in doc.tasks:
-            seen: dict[str, str] = {}
-            for term in regex.findall(task.text) if regex else ():
-                key, rule = lexicon[term]
-                seen.setdefault(key, rule)
-            body: dict[str, str] = {}
-            for term in regex.findall(task.restates.value) if regex and task.restates else ():
-                key, rule = lexicon[term]
-                if key not in seen:
-                    body.setdefault(key, rule)
-            if own and _OWN_STRUCTURE_RE.search(task.text):
-                for key in own:
-                    seen.setdefault(key, "task.corridor.plan-structure")
-            task.corridors = [Claim(key, _relabel(task.evidence, rule)) for key, rule in sorted(seen.items())]
-            task.corridors += [Claim(key, _relabel(task.restates.evidence, f"{rule}.restated-body"))
-                               for key, rule in sorted(body.items())]
+        link_document_corridors(doc, lexicon)
     return corpus
 
 

@@ -27,11 +27,17 @@ from plankg.graph.indicators import add_target
 from plankg.graph.projects import ProjectNode, add_project_mention, add_project_nodes, project_nodes
 from plankg.graph.spatial import SpatialWriter
 from plankg.graph.tasks import add_task
-from plankg.graph.triples import TripleSet
+from plankg.graph.triples import TripleSet, nt_string, nt_term
 from plankg.context import ReferenceData
 from plankg.paths import readable
 
 ZH = "zh-Hans"
+# The terms of every evidence node, in N-Triples form (``GraphBuilder.assert_fact``).
+(_TYPE, _EVIDENCE, _SUBJECT, _PREDICATE, _OBJECT, _DERIVED_FROM, _RULE, _HAS_SELECTOR, _POSITION_SELECTOR, _START,
+ _END, _NON_NEGATIVE, _QUOTE_SELECTOR, _EXACT) = (
+    f"<{t}>" for t in (RDF.type, PKG.Evidence, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom, PKG.rule,
+                       OA.hasSelector, OA.TextPositionSelector, OA.start, OA.end, XSD.nonNegativeInteger,
+                       OA.TextQuoteSelector, OA.exact))
 
 
 def zh(text: str) -> Literal:
@@ -67,22 +73,19 @@ class GraphBuilder:
         g = self.graph
         g.add((s, p, o))
         ev = child_iri(s, "evidence", p, o, evidence.document, evidence.spans, evidence.rule)
-        g.add((ev, RDF.type, PKG.Evidence))
-        g.add((ev, RDF.subject, s))
-        g.add((ev, RDF.predicate, p))
-        g.add((ev, RDF.object, o))
-        g.add((ev, PROV.wasDerivedFrom, document_iri(evidence.document)))
-        g.add((ev, PKG.rule, Literal(evidence.rule)))
+        e = f"<{ev}>"
+        rows = [f"{e} {_TYPE} {_EVIDENCE} .\n", f"{e} {_SUBJECT} {nt_term(s)} .\n",
+                f"{e} {_PREDICATE} {nt_term(p)} .\n", f"{e} {_OBJECT} {nt_term(o)} .\n",
+                f"{e} {_DERIVED_FROM} <{document_iri(evidence.document)}> .\n",
+                f"{e} {_RULE} {nt_string(evidence.rule)} .\n"]
         for i, (start, end) in enumerate(evidence.spans):
-            sel = URIRef(f"{ev}/position-{i}")
-            g.add((ev, OA.hasSelector, sel))
-            g.add((sel, RDF.type, OA.TextPositionSelector))
-            g.add((sel, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-            g.add((sel, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
-        quote = URIRef(f"{ev}/quote")
-        g.add((ev, OA.hasSelector, quote))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(evidence.text)))
+            sel = f"<{ev}/position-{i}>"
+            rows += [f"{e} {_HAS_SELECTOR} {sel} .\n", f"{sel} {_TYPE} {_POSITION_SELECTOR} .\n",
+                     f'{sel} {_START} "{start}"^^{_NON_NEGATIVE} .\n', f'{sel} {_END} "{end}"^^{_NON_NEGATIVE} .\n']
+        quote = f"<{ev}/quote>"
+        rows += [f"{e} {_HAS_SELECTOR} {quote} .\n", f"{quote} {_TYPE} {_QUOTE_SELECTOR} .\n",
+                 f"{quote} {_EXACT} {nt_string(evidence.text)} .\n"]
+        g.add_rows(rows)  # none of these predicates is indexed
         return ev
 
     def kind(self, key: str) -> URIRef:

@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import errno
 import glob
+import heapq
 import json
 import os
+import queue
 import secrets
 import shutil
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterable
 
 import pyoxigraph
 from rdflib import Graph
 
 from plankg import errors
-from plankg.graph.triples import TripleSet
 
 GRAPH_NT = "graph.nt"
 GRAPH_TTL = "graph.ttl"
@@ -41,53 +45,183 @@ class GraphDirError(errors.GraphDirError):
     """A build directory that is missing or incomplete."""
 
 
-def turtle_from_ntriples(nt: bytes) -> bytes:
-    """Turtle with the project's prefixes, serialised by Oxigraph (rdflib's
-    Turtle writer takes over half of a large build's time)."""
+def turtle_from_ntriples(ntriples: Path, turtle: Path) -> None:
+    """Write the N-Triples file ``ntriples`` as Turtle with the project's
+    prefixes to ``turtle``, streamed through Oxigraph (rdflib's Turtle writer
+    takes over half of a large build's time and holds the whole graph)."""
     from plankg.graph.namespaces import PREFIXES
 
-    triples = pyoxigraph.parse(nt, format=pyoxigraph.RdfFormat.N_TRIPLES)
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE,
-                                prefixes={k: str(v) for k, v in PREFIXES.items()})
+    triples = pyoxigraph.parse(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    pyoxigraph.serialize(triples, output=str(turtle), format=pyoxigraph.RdfFormat.TURTLE,
+                         prefixes={k: str(v) for k, v in PREFIXES.items()})
 
 
-def write_outputs(graph: TripleSet, manifest: dict, out_dir: str | Path, store: bool | None = None) -> Path:
-    """Write a build directory atomically.
+def merge_runs(runs: list[Path], dest: Path, buffer: int = 1 << 20) -> int:
+    """Merge sorted runs of N-Triples rows into one sorted file without
+    duplicates (what sorting all rows in memory gives); the number of rows."""
+    files = [open(run, "rb") for run in runs]
+    try:
+        count, last, pending, size = 0, None, [], 0
+        with open(dest, "wb") as out:
+            for row in heapq.merge(*files):
+                if row == last:
+                    continue
+                last = row
+                count += 1
+                pending.append(row)
+                size += len(row)
+                if size >= buffer:
+                    out.write(b"".join(pending))
+                    pending, size = [], 0
+            out.write(b"".join(pending))
+        return count
+    finally:
+        for f in files:
+            f.close()
 
-    ``store`` says whether to write ``store/`` (an Oxigraph store of the graph)
-    too; ``None`` writes it for graphs of ``STORE_AUTO_TRIPLES`` triples or more.
 
-    Everything is written into a fresh sibling folder (``.OUT.tmp-PID-RANDOM``,
-    created with the user's umask, not 0700) first; only when all files are
-    complete does it replace ``out_dir``. A failure of any kind (an error while
-    serialising, a full disk, Ctrl-C) leaves the previous build as it was and
-    removes the temporary folder; folders left by builds that were killed are
+class StoreLoader:
+    """Loads the runs of a build into a new store at ``dest``.
+
+    ``store`` is as for ``plankg.build``: True, False, or ``None`` for a store
+    kept only if the merged graph has ``STORE_AUTO_TRIPLES`` triples or more.
+    With ``background``, a thread loads each run as it is added, while the
+    build goes on (Oxigraph releases the GIL while it loads), starting once
+    the runs hold ``STORE_AUTO_TRIPLES`` rows when ``store`` is None;
+    otherwise everything is loaded by ``finish``. Use it as a context
+    manager: leaving the block stops the thread.
+    """
+
+    def __init__(self, dest: Path, store: bool | None = None, background: bool = False):
+        self.dest = dest
+        self.mode = store
+        self.background = background
+        self._waiting: list[Path] = []
+        self._rows = 0
+        self._queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def __enter__(self) -> "StoreLoader":
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self._stop()
+        return False
+
+    def add(self, run: Path, rows: int) -> None:
+        """A run to load (a sorted N-Triples file of ``rows`` rows)."""
+        if self.mode is False:
+            return
+        self._waiting.append(run)
+        self._rows += rows
+        if not self.background:
+            return
+        if self._thread is None and (self.mode or self._rows >= STORE_AUTO_TRIPLES):
+            self._thread = threading.Thread(target=self._load, name="plankg-store", daemon=True)
+            self._thread.start()
+        if self._thread is not None:
+            for waiting in self._waiting:
+                self._queue.put(waiting)
+            self._waiting = []
+
+    def _runs(self):
+        while (run := self._queue.get()) is not None:
+            yield run
+
+    def _load(self) -> None:
+        try:
+            write_store(self._runs(), self.dest)
+        except BaseException as exc:  # handed to the building thread by ``finish``
+            self._error = exc
+            for _ in self._runs():  # until ``_stop`` ends the thread
+                pass
+
+    def _stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def finish(self, triples: int) -> None:
+        """Load what is left; keep the store if the graph of ``triples``
+        triples should have one, else remove it."""
+        started = self._thread is not None
+        self._stop()
+        if self._error is not None:
+            raise self._error
+        wanted = self.mode or (self.mode is None and triples >= STORE_AUTO_TRIPLES)
+        if wanted and self._waiting:
+            write_store(self._waiting, self.dest)
+        elif started and not wanted:
+            shutil.rmtree(self.dest)
+
+
+def write_graph_files(runs: list[Path], folder: Path, loader: StoreLoader, parallel: bool = False) -> int:
+    """``graph.nt`` (merged from ``runs``) and ``graph.ttl`` into ``folder``,
+    and ``loader``'s store; with ``parallel``, Turtle is written while the
+    store is finished. The number of triples."""
+    nt = folder / GRAPH_NT
+    triples = merge_runs(runs, nt)
+    if not parallel:
+        turtle_from_ntriples(nt, folder / GRAPH_TTL)
+        loader.finish(triples)
+        return triples
+    with ThreadPoolExecutor(1) as threads:
+        turtle = threads.submit(turtle_from_ntriples, nt, folder / GRAPH_TTL)
+        try:
+            loader.finish(triples)
+        finally:
+            turtle.result()
+    return triples
+
+
+class BuildFolder:
+    """The folder a new build is written into, beside ``out``, and put in its
+    place by ``commit`` only when complete.
+
+    It is a fresh sibling (``.OUT.tmp-PID-RANDOM``, created with the user's
+    umask, not 0700) holding ``work/`` for the build's intermediate files,
+    which ``commit`` removes. Leaving the ``with`` block without ``commit``
+    (an error while serialising, a full disk, Ctrl-C) removes it and leaves
+    the previous build as it was; folders left by builds that were killed are
     removed by the next build. Write failures raise ``OutputError``.
     """
-    out = Path(out_dir).resolve()
-    if out.exists() and not out.is_dir():
-        raise GraphDirError(f"{out}: exists and is not a folder")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temporaries(out)
-        tmp = _fresh_sibling(out, "tmp")
-    except OSError as exc:
-        raise errors.OutputError(out, exc) from None
-    try:
-        nt = graph.ntriples()  # sorted: identical input, identical bytes
-        (tmp / GRAPH_NT).write_bytes(nt)
-        (tmp / GRAPH_TTL).write_bytes(turtle_from_ntriples(nt))
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        if store or (store is None and len(graph) >= STORE_AUTO_TRIPLES):
-            write_store(tmp / GRAPH_NT, tmp / STORE_DIR)
-        _replace_dir(tmp, out)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise errors.OutputError(out, exc) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+
+    def __init__(self, out_dir: str | Path):
+        self.out = Path(out_dir).resolve()
+        if self.out.exists() and not self.out.is_dir():
+            raise GraphDirError(f"{self.out}: exists and is not a folder")
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temporaries(self.out)
+            self.path = _fresh_sibling(self.out, "tmp")
+            self.work = self.path / "work"
+            self.work.mkdir()
+        except OSError as exc:
+            raise errors.OutputError(self.out, exc) from None
+
+    def __enter__(self) -> "BuildFolder":
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if self.path.exists():
+            shutil.rmtree(self.path, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise errors.OutputError(self.out, exc) from None
+        return False
+
+    def commit(self) -> Path:
+        """Put the finished build in place of ``out``."""
+        shutil.rmtree(self.work)
+        _replace_dir(self.path, self.out)
+        return self.out
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """``build.json``."""
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                   encoding="utf-8")
 
 
 def _sibling_prefix(target: Path, kind: str) -> str:
@@ -191,12 +325,14 @@ def read_manifest(graph_dir: str | Path) -> dict:
     return json.loads(path.read_text("utf-8"))
 
 
-def write_store(ntriples: Path, dest: Path) -> Path:
-    """Bulk-load sorted N-Triples into a new on-disk Oxigraph store at ``dest``
-    (missing or an empty folder); the store is closed when this returns."""
+def write_store(ntriples: Path | Iterable[Path], dest: Path) -> Path:
+    """Bulk-load sorted N-Triples files (one, or several in turn) into a new
+    on-disk Oxigraph store at ``dest`` (missing or an empty folder); the store
+    is closed when this returns."""
     store = pyoxigraph.Store(str(dest))
     try:
-        store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        for path in [ntriples] if isinstance(ntriples, (str, Path)) else ntriples:
+            store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
         store.flush()
     finally:
         del store  # closes RocksDB before the folder is renamed

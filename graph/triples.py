@@ -46,6 +46,15 @@ def nt_term(term: Node) -> str:
     raise TypeError(f"plankg writes no {type(term).__name__} terms")
 
 
+def nt_string(text: str) -> str:
+    """A plain string literal in N-Triples syntax, as ``nt_term(Literal(text))`` writes it.
+
+    >>> print(nt_string('甲"乙'))
+    "甲\\"乙"
+    """
+    return f'"{text.translate(_ESCAPES)}"'
+
+
 def nt_row(triple: Triple) -> str:
     """One N-Triples line."""
     return f"{nt_term(triple[0])} {nt_term(triple[1])} {nt_term(triple[2])} .\n"
@@ -75,6 +84,20 @@ class TripleSet:
         self._rows.add(row)
         if self._indexed is None or triple[1] in self._indexed:
             self._objects.setdefault((triple[0], triple[1]), []).append(triple[2])
+
+    def add_rows(self, rows: Iterable[str]) -> None:
+        """Add triples given as N-Triples rows (``nt_row``'s form). Their
+        predicates must be ones this set does not index: a fast path for
+        triples that are never asked back.
+
+        >>> ts = TripleSet(indexed=())
+        >>> ts.add_rows(['<https://example.org/a> <https://example.org/p> "1" .\\n'])
+        >>> len(ts)
+        1
+        """
+        if self._indexed is None:
+            raise ValueError("add_rows needs a TripleSet that indexes only some predicates")
+        self._rows.update(row.encode("utf-8") for row in rows)
 
     def __len__(self) -> int:
         return len(self._rows)

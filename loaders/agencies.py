@@ -234,6 +234,9 @@ class AgencyGazetteer:
         self.agencies = {a.key: a for a in agencies}
         self.provinces = dict(provinces or {})
         self.successions = list(successions)
+        self._successors: dict[str, list[Succession]] = {}
+        for change in self.successions:
+            self._successors.setdefault(change.old, []).append(change)
         self._absolute: dict[str, str] = {}
         self._relative: dict[tuple[str | None, str], str] = {}
         for a in agencies:
@@ -313,7 +316,7 @@ class AgencyGazetteer:
 
     def successors(self, key: str) -> list[Succession]:
         """The changes that replaced an agency."""
-        return [s for s in self.successions if s.old == key]
+        return list(self._successors.get(key, ()))
 
     def names(self) -> list[str]:
         """Every absolute name and alias, longest first (for scanning text)."""

@@ -16,7 +16,6 @@ from plankg import queries as canned
 from plankg.queries import QueryResult
 from plankg.errors import EmptyBuildError, PlankgError, QueryError
 from plankg.loaders.reader import DocumentError
-from plankg.paths import name_bytes, readable
 from plankg.version import __version__
 
 
@@ -82,27 +81,28 @@ def build(
     number. ``cache`` is a folder of extraction results reused by later
     builds (True: ``plankg.cache.default_cache_dir(out)``; False: none).
     """
+    from plankg.assemble import assemble_corpus
     from plankg.context import ReferenceData
-    from plankg.graph.rdf import build_graph
-    from plankg.graph.store import write_outputs
-    from plankg.pipeline import ExtractionStats, extract_corpus
+    from plankg.graph.store import STORE_DIR, BuildFolder, StoreLoader, write_graph_files, write_manifest
+    from plankg.pipeline import ExtractionStats, default_jobs
     started = time.perf_counter()
     paths = list(paths) if paths else [default_corpus()]
     ref = ReferenceData.load(reference)
     stats = ExtractionStats()
-    corpus = extract_corpus(paths, strict=strict, progress=progress, reference=ref, jobs=jobs,
-                            cache=open_cache(cache, out, ref), keep_text=False, stats=stats)
-    if not corpus.documents:
-        raise EmptyBuildError(corpus.errors)
-    graph = build_graph(corpus, ref)
-    warnings = [w for d in corpus.documents for w in d.warnings]
-    plans = sum(1 for d in corpus.documents if d.plan.title)
-    manifest = build_manifest(corpus, warnings, len(graph), ref.extra_dirs)
-    manifest["extraction"] = {"extracted": stats.extracted, "cached": stats.cached}
-    out_path = write_outputs(graph, manifest, out, store=store)
+    workers = default_jobs() if jobs is None else jobs  # a bound on the cores the build keeps busy
+    with BuildFolder(out) as folder, StoreLoader(folder.path / STORE_DIR, store, background=workers > 1) as loader:
+        corpus = assemble_corpus(paths, folder.work, ref, strict=strict, progress=progress, jobs=jobs,
+                                 cache=open_cache(cache, out, ref), stats=stats, on_run=loader.add)
+        if not corpus.documents:
+            raise EmptyBuildError(corpus.errors)
+        triples = write_graph_files(corpus.runs, folder.path, loader, parallel=workers > 1)
+        manifest = build_manifest(corpus.findings, corpus.errors, corpus.warnings, triples, ref.extra_dirs)
+        manifest["extraction"] = {"extracted": stats.extracted, "cached": stats.cached}
+        write_manifest(folder.path, manifest)
+        out_path = folder.commit()
     return BuildResult(
-        out=out_path, documents=len(corpus.documents), plans=plans, triples=len(graph),
-        errors=corpus.errors, warnings=warnings, seconds=time.perf_counter() - started,
+        out=out_path, documents=corpus.documents, plans=corpus.plans, triples=triples,
+        errors=corpus.errors, warnings=corpus.warnings, seconds=time.perf_counter() - started,
         characters=corpus.characters, unresolved=manifest["unresolved"]["per_kind"],
         extracted=stats.extracted, cached=stats.cached,
     )
@@ -120,29 +120,22 @@ def open_cache(cache: str | Path | bool, out: str | Path, reference):
     return FactCache(folder, extractor_version(reference.extra_dirs, [extract_document, *EXTRACTORS.values()]))
 
 
-def build_manifest(corpus, warnings: list[str], triples: int, reference: Iterable[str] = ()) -> dict:
-    """The content of ``build.json``: documents (by path) with the source of
-    their title, kind, fact counts and unresolved names; errors, warnings; the
-    build's unresolved names and per-rule counts (``plankg.report``).
+def build_manifest(findings: list, errors: list[str], warnings: list[str], triples: int,
+                   reference: Iterable[str] = ()) -> dict:
+    """The content of ``build.json`` from the documents' ``plankg.report.DocumentFindings``:
+    documents (by path) with the source of their title, kind, fact counts and
+    unresolved names; errors, warnings; the build's unresolved names and
+    per-rule counts (``plankg.report``).
 
     A file name that is not valid UTF-8 is given as ``plankg.paths.readable``
     shows it, with its exact bytes in ``file_bytes`` (hex); files with the
     same bytes as a document are listed in its ``copies``.
     """
-    from plankg.report import corpus_report, document_report
+    from plankg.report import corpus_report
 
-    documents = []
-    for d in sorted(corpus.documents, key=lambda d: d.source.path):
-        entry = document_report(d)
-        entry["path"] = readable(os.path.abspath(d.source.path))  # where the explorer reads the original from
-        raw = name_bytes(d.source.path)
-        if raw:
-            entry["file_bytes"] = raw
-        if d.source.copies:
-            entry["copies"] = [readable(c) for c in d.source.copies]
-        documents.append(entry)
+    documents = [f.entry for f in sorted(findings, key=lambda f: f.path)]
     return {"plankg_version": __version__, "reference": list(reference), "documents": documents,
-            "errors": corpus.errors, "warnings": warnings, "triples": triples, **corpus_report(corpus)}
+            "errors": errors, "warnings": warnings, "triples": triples, **corpus_report(findings)}
 
 
 def run_sparql(store, sparql: str, columns: list[str]) -> QueryResult:

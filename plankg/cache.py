@@ -17,7 +17,9 @@ killed build leaves no half-written entry; an entry that cannot be read back
 >>> cache = FactCache(tempfile.mkdtemp(), "v1")
 >>> cache.get("ab" * 32, "a.txt") is None
 True
->>> cache.put("ab" * 32, "a.txt", {"x": 1}, 5); cache.get("ab" * 32, "a.txt")
+>>> cache.put("ab" * 32, "a.txt", {"x": 1}, 5)
+True
+>>> cache.get("ab" * 32, "a.txt")
 ({'x': 1}, 5)
 """
 from __future__ import annotations
@@ -84,11 +86,16 @@ def default_cache_dir(out: str | Path) -> Path:
 
 
 class FactCache:
-    """Extraction results on disk under ``folder``, one file per entry."""
+    """Extraction results on disk under ``folder``, one file per entry.
 
-    def __init__(self, folder: str | Path, version: str):
+    With ``required``, the entries are part of the build in progress (its
+    spill folder), not a cache: an entry that cannot be written raises.
+    """
+
+    def __init__(self, folder: str | Path, version: str, required: bool = False):
         self.folder = Path(folder)
         self.version = version
+        self.required = required
 
     def _key(self, sha256: str, name: str) -> str:
         return hashlib.sha256(f"{self.version}\0{sha256}\0{name}".encode("utf-8", "surrogateescape")).hexdigest()
@@ -106,9 +113,10 @@ class FactCache:
             return None
         return (facts, characters) if stored_key == key else None
 
-    def put(self, sha256: str, name: str, facts, characters: int) -> None:
+    def put(self, sha256: str, name: str, facts, characters: int) -> bool:
         """Store a document's facts atomically (temporary file, then rename);
-        a cache that cannot be written is skipped, the build goes on."""
+        whether it was stored. A cache that cannot be written is skipped, the
+        build goes on (unless the entries are ``required``: then it raises)."""
         key = self._key(sha256, name)
         path = self._path(key)
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
@@ -116,8 +124,12 @@ class FactCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(pickle.dumps((key, facts, characters), protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
+            return True
         except OSError:
             try:
                 tmp.unlink()
             except OSError:
                 pass
+            if self.required:
+                raise
+            return False

@@ -9,10 +9,13 @@ structure found but no reference table knows (the to-do list of the data).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import Counter
+from dataclasses import dataclass
 from typing import Iterator
 
-from plankg.facts import CorpusFacts, DocumentFacts, Evidence
+from plankg.facts import DocumentFacts, Evidence
+from plankg.paths import name_bytes, readable
 
 UNRESOLVED_PLACE = "unresolved:"
 UNLISTED_AGENCY = "unlisted:"
@@ -78,16 +81,44 @@ def document_report(doc: DocumentFacts) -> dict:
     }
 
 
-def corpus_report(corpus: CorpusFacts) -> dict:
-    """The build-level figures: unresolved names (per kind, and each with its
-    documents and mentions) and how often each rule fired."""
+@dataclass
+class DocumentFindings:
+    """What one resolved document adds to ``build.json``: its entry, its
+    unresolved names (``(kind, name)`` → mentions) and its rule counts."""
+
+    path: str  # the document's file, as given: build.json lists documents in this order
+    entry: dict
+    unresolved: Counter
+    rules: Counter
+
+
+def document_findings(doc: DocumentFacts) -> DocumentFindings:
+    """The ``DocumentFindings`` of one resolved document. Its entry also says
+    where the file is (the explorer reads the original from there), its name's
+    exact bytes (hex) when that name is not valid UTF-8 and the paths of files
+    with the same bytes."""
+    entry = document_report(doc)
+    entry["path"] = readable(os.path.abspath(doc.source.path))
+    raw = name_bytes(doc.source.path)
+    if raw:
+        entry["file_bytes"] = raw
+    if doc.source.copies:
+        entry["copies"] = [readable(c) for c in doc.source.copies]
+    return DocumentFindings(doc.source.path, entry, unresolved_names(doc), Counter(ev.rule for ev in evidence_of(doc)))
+
+
+def corpus_report(findings: list[DocumentFindings]) -> dict:
+    """The build-level figures of the documents' findings: unresolved names
+    (per kind, and each with its documents and mentions) and how often each
+    rule fired."""
     names: dict[tuple[str, str], dict] = {}
-    for doc in corpus.documents:
-        for (kind, name), n in unresolved_names(doc).items():
+    rules: Counter = Counter()
+    for found in findings:
+        for (kind, name), n in found.unresolved.items():
             entry = names.setdefault((kind, name), {"name": name, "kind": kind, "documents": [], "mentions": 0})
-            entry["documents"].append(doc.source.name)
+            entry["documents"].append(found.entry["file"])
             entry["mentions"] += n
-    rules = Counter(ev.rule for doc in corpus.documents for ev in evidence_of(doc))
+        rules.update(found.rules)
     per_kind = Counter(kind for kind, _ in names)
     ordered = sorted(names.values(), key=lambda e: (-e["mentions"], e["kind"], e["name"]))
     for entry in ordered:

@@ -1,0 +1,313 @@
+"""A build that never holds the whole corpus: documents to facts on disk,
+facts to sorted runs of N-Triples rows, runs to the build's files.
+
+Memory is bounded by the largest document and batch, not by the corpus:
+
+1. **extract** (worker processes): each document's facts go to a
+   ``FactCache``, the build's cache or a spill folder inside the new build's
+   temporary folder; only its *outline* comes back (source, plan, axes,
+   projects, warnings), which is all cross-document resolution reads.
+2. **resolve** (this process), on the outlines: citations between plans,
+   versions of one plan, city airports, the corridor lexicon and the graph's
+   ``CorpusIndex``.
+3. **assemble** (worker processes): batches of documents are read back,
+   resolved with what step 2 found, and written as sorted, de-duplicated
+   N-Triples *runs*, each with its documents' ``build.json`` findings.
+
+``plankg.graph.store.write_graph_files`` then merges the runs into
+``graph.nt``, byte for byte what sorting the whole graph in memory gives
+(``plankg.graph.rdf.build_graph``), and writes Turtle and the store from it.
+"""
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from plankg.cache import FactCache
+from plankg.context import ReferenceData
+from plankg.errors import PlankgError
+from plankg.facts import CorpusFacts, DocumentFacts
+from plankg.graph.rdf import (CorpusIndex, GraphBuilder, add_corpus_triples, add_document_triples, corpus_index,
+                              cyclic_gc_paused, write_context)
+from plankg.loaders.reader import DocumentError, find_documents
+from plankg.pipeline import (DocumentJob, ExtractionStats, _init_worker, _workers, extract_job, first_copy,
+                             hash_files, ordered_map)
+from plankg.report import DocumentFindings, document_findings
+from plankg.resolve import (CorridorLexicon, corridor_lexicon, link_document_corridors, merge_versions,
+                            resolve_city_airports, resolve_cross_document)
+
+# Characters of documents per run, at most: about 0.6 triples a character, so
+# a batch's rows take some 100 MB in a worker while it is built. Smaller
+# corpora are cut into at least ``BATCHES_PER_WORKER`` batches a worker (of
+# ``MIN_BATCH_CHARACTERS`` or more), so that the workers finish together.
+BATCH_CHARACTERS = 400_000
+MIN_BATCH_CHARACTERS = 20_000
+BATCHES_PER_WORKER = 4
+# At most this many runs to merge (open files at once); larger corpora get larger batches.
+MAX_RUNS = 400
+
+
+@dataclass
+class Outline:
+    """What extracting one document gives back to the build: its outline (the
+    ``DocumentFacts`` without tasks, targets, clusters or structures; None
+    when it failed), the ``(path, problem)`` of every file that failed, its
+    length in characters, whether its facts came from the cache, and whether
+    they are stored in the cache (else in the build's spill folder)."""
+
+    job: DocumentJob
+    doc: DocumentFacts | None
+    errors: list[tuple[str, str]]
+    characters: int = 0
+    cached: bool = False
+    in_cache: bool = False
+
+
+def outline_of(facts: DocumentFacts) -> DocumentFacts:
+    """The part of a document's facts that cross-document resolution reads and changes."""
+    return DocumentFacts(source=facts.source, plan=facts.plan, axes=facts.axes, projects=facts.projects,
+                         warnings=list(facts.warnings), version_of=facts.version_of)
+
+
+def extract_outline(job: DocumentJob, reference: ReferenceData, spill: FactCache, cache: FactCache | None,
+                    strict: bool = False) -> Outline:
+    """Extract one document (or take it from ``cache``), store its facts in the
+    cache or else in ``spill``, and return its ``Outline``."""
+    hit = cache.get(job.sha256, job.name) if cache else None
+    if hit is not None:
+        facts, characters = hit
+        source = replace(facts.source, path=job.paths[0], name=job.name)
+        facts.source = first_copy([replace(source, path=p) for p in job.paths])
+        return Outline(job, outline_of(facts), [], characters, cached=True, in_cache=True)
+    result = extract_job(job, reference, strict, keep_text=False)
+    if result.facts is None:
+        return Outline(job, None, result.errors)
+    in_cache = bool(cache and cache.put(job.sha256, job.name, result.facts, result.characters))
+    if not in_cache:
+        spill.put(job.sha256, job.name, result.facts, result.characters)
+    return Outline(job, outline_of(result.facts), result.errors, result.characters, in_cache=in_cache)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What every document needs from the whole corpus to be written: the
+    corridor lexicon its tasks are linked with and the graph's ``CorpusIndex``."""
+
+    lexicon: CorridorLexicon
+    index: CorpusIndex
+
+
+def resolve_outlines(outlines: list[DocumentFacts], reference: ReferenceData) -> Resolution:
+    """Cross-document resolution on the outlines of a corpus (in corpus order),
+    in place, as ``plankg.pipeline.extract_corpus`` does on whole documents."""
+    corpus = CorpusFacts(documents=outlines)
+    resolve_cross_document(corpus, reference.agencies)
+    merge_versions(corpus)
+    resolve_city_airports(corpus, reference.places)
+    return Resolution(corridor_lexicon(outlines, reference.corridors), corpus_index(outlines))
+
+
+def resolved_document(facts: DocumentFacts, outline: DocumentFacts, lexicon: CorridorLexicon) -> DocumentFacts:
+    """A document's facts with what resolution changed in its outline, its tasks linked to corridors."""
+    doc = replace(facts, source=outline.source, plan=outline.plan, projects=outline.projects,
+                  warnings=outline.warnings, version_of=outline.version_of)
+    return link_document_corridors(doc, lexicon)
+
+
+@dataclass
+class Batch:
+    """Documents written into one run: for each, its outline, the name its
+    facts are stored under and whether they are in the cache (else the spill)."""
+
+    documents: list[tuple[DocumentFacts, str, bool]]
+    run: Path
+
+
+@dataclass
+class RunResult:
+    """A written run: its path, its rows and its documents' findings."""
+
+    run: Path
+    rows: int
+    findings: list[DocumentFindings] = field(default_factory=list)
+
+
+def assemble_batch(batch: Batch, reference: ReferenceData, resolution: Resolution, spill: FactCache,
+                   cache: FactCache | None) -> RunResult:
+    """Read a batch's facts back, resolve them and write their triples as one
+    sorted run of N-Triples rows."""
+    builder = GraphBuilder(reference)
+    w = write_context(builder, resolution.index)
+    findings = []
+    with cyclic_gc_paused():
+        for outline, name, in_cache in batch.documents:
+            source = cache if in_cache else spill
+            stored = source.get(outline.source.sha256, name)
+            if stored is None:
+                raise PlankgError(f"{outline.source.path}: its extracted facts vanished from {source.folder} "
+                                  "during the build (a cache emptied meanwhile?); build again")
+            doc = resolved_document(stored[0], outline, resolution.lexicon)
+            add_document_triples(w, doc)
+            findings.append(document_findings(doc))
+    batch.run.write_bytes(builder.graph.ntriples())
+    return RunResult(batch.run, len(builder.graph), findings)
+
+
+def corpus_run(resolution: Resolution, reference: ReferenceData, run: Path) -> RunResult:
+    """The run of the triples that belong to the corpus, not to one document."""
+    builder = GraphBuilder(reference)
+    add_corpus_triples(builder, resolution.index)
+    run.write_bytes(builder.graph.ntriples())
+    return RunResult(run, len(builder.graph))
+
+
+def batches(outlines: list[Outline], folder: Path, workers: int = 1) -> list[Batch]:
+    """The corpus's documents (in corpus order) cut into batches for
+    ``workers`` processes: of at most about ``BATCH_CHARACTERS`` characters,
+    at most ``MAX_RUNS`` of them."""
+    total = sum(o.characters for o in outlines)
+    size = min(BATCH_CHARACTERS, max(MIN_BATCH_CHARACTERS, total // (BATCHES_PER_WORKER * workers)))
+    size = max(size, total // MAX_RUNS + 1)
+    cut: list[Batch] = []
+    filled = size
+    for o in outlines:
+        if filled >= size:
+            cut.append(Batch([], folder / f"run-{len(cut):05d}.nt"))
+            filled = 0
+        cut[-1].documents.append((o.doc, o.job.name, o.in_cache))
+        filled += o.characters
+    return cut
+
+
+_SHARED: dict = {}  # a worker's copy of the build's Resolution, read once from its file
+
+
+def _shared_resolution(path: str) -> Resolution:
+    if _SHARED.get("path") != path:
+        _SHARED["resolution"] = pickle.loads(Path(path).read_bytes())
+        _SHARED["path"] = path
+    return _SHARED["resolution"]
+
+
+def _outline_in_worker(job: DocumentJob, spill: FactCache, cache: FactCache | None) -> Outline:
+    from plankg.pipeline import _WORKER
+
+    return extract_outline(job, _WORKER["reference"], spill, cache)
+
+
+def _assemble_in_worker(batch: Batch, resolution_path: str, spill: FactCache, cache: FactCache | None) -> RunResult:
+    from plankg.pipeline import _WORKER
+
+    return assemble_batch(batch, _WORKER["reference"], _shared_resolution(resolution_path), spill, cache)
+
+
+@dataclass
+class AssembledCorpus:
+    """The runs of a corpus and what ``build.json`` says of it."""
+
+    runs: list[Path]
+    findings: list[DocumentFindings]
+    errors: list[str]
+    warnings: list[str]
+    documents: int
+    plans: int
+    characters: int
+    rows: int  # rows over all runs, before duplicates across runs are dropped
+
+
+def assemble_corpus(
+    paths: Iterable[str | Path],
+    work: Path,
+    reference: ReferenceData,
+    strict: bool = False,
+    progress: Callable[[Path], None] | None = None,
+    jobs: int | None = 1,
+    cache: FactCache | None = None,
+    stats: ExtractionStats | None = None,
+    on_run: Callable[[Path, int], None] | None = None,
+) -> AssembledCorpus:
+    """Extract, resolve and write the runs of the documents in ``paths`` into
+    the folder ``work`` (which the caller removes).
+
+    Files are found, grouped and reported as ``plankg.pipeline.extract_corpus``
+    does; ``jobs`` worker processes extract and assemble (None: one per CPU
+    when the corpus is large enough to gain from it); the runs hold the same
+    rows for any number of workers and any batching. ``on_run(path, rows)``
+    is called for each run once written (``graph.store.StoreLoader.add``).
+    """
+    stats = stats if stats is not None else ExtractionStats()
+    files = find_documents(list(paths))
+    if not files:
+        raise DocumentError(", ".join(map(str, paths)) or "<no paths>", "no .txt, .md or .html plan documents found")
+    errors: list[str] = []
+    jobs_todo = hash_files(files, strict, progress, errors)
+    spill = FactCache(work / "facts", "spill", required=True)
+    stats.workers = _workers(jobs, jobs_todo)
+    with _pool(stats.workers, reference) as pool:
+        outlines = []
+        for outline in _map(pool, partial(_outline_in_worker, spill=spill, cache=cache),
+                            partial(extract_outline, reference=reference, spill=spill, cache=cache, strict=strict),
+                            jobs_todo, stats.workers):
+            for path, problem in outline.errors:
+                if strict:
+                    raise DocumentError(path, problem)
+                errors.append(str(DocumentError(path, problem)))
+            if outline.doc is not None:
+                outlines.append(outline)
+                stats.cached += outline.cached
+                stats.extracted += not outline.cached
+        errors.sort()
+        docs = [o.doc for o in outlines]  # in SHA-256 order, as hashed
+        if not docs:
+            return AssembledCorpus([], [], errors, [], 0, 0, 0, 0)
+        resolution = resolve_outlines(docs, reference)
+        resolution_path = work / "resolution.pickle"
+        resolution_path.write_bytes(pickle.dumps(resolution, protocol=pickle.HIGHEST_PROTOCOL))
+        written = itertools.chain(
+            [corpus_run(resolution, reference, work / "run-corpus.nt")],
+            _map(pool, partial(_assemble_in_worker, resolution_path=str(resolution_path), spill=spill, cache=cache),
+                 partial(assemble_batch, reference=reference, resolution=resolution, spill=spill, cache=cache),
+                 batches(outlines, work, stats.workers), stats.workers))
+        results = []
+        for result in written:
+            results.append(result)
+            if on_run:
+                on_run(result.run, result.rows)
+    return AssembledCorpus(
+        runs=[r.run for r in results], findings=[f for r in results for f in r.findings], errors=errors,
+        warnings=[w for d in docs for w in d.warnings], documents=len(docs),
+        plans=sum(1 for d in docs if d.plan.title), characters=sum(o.characters for o in outlines),
+        rows=sum(r.rows for r in results))
+
+
+@contextmanager
+def _pool(workers: int, reference: ReferenceData):
+    """Worker processes that hold the reference data, or None for this
+    process. Once their work is done the workers exit while the build goes
+    on; on an error they are stopped before it propagates."""
+    if workers <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")  # safe whatever threads the caller runs
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(reference.extra_dirs,))
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=False)
+
+
+def _map(pool, in_worker: Callable, here: Callable, items: list, workers: int) -> Iterator:
+    """``here`` over ``items`` in this process, or ``in_worker`` in the pool, in order."""
+    if pool is None or len(items) <= 1:
+        return map(here, items)
+    return ordered_map(pool, in_worker, items, window=4 * workers)

@@ -202,15 +202,15 @@ def test_full_disk_on_a_real_small_filesystem(tmp_path, plans):
 
 
 def test_full_disk_injected(plans, previous, monkeypatch):
+    """The disk fills up half-way through graph.ttl (written by Oxigraph, so
+    the failure is injected where plankg calls it)."""
     out, before = previous
-    real = Path.write_bytes
 
-    def full(self, data):
-        if self.name == store.GRAPH_TTL:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
-        return real(self, data)
+    def full(ntriples, turtle, *a, **k):
+        turtle.write_bytes(b"@prefix pkg: <https://w3id.org/plankg/ontology#> .\n")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(turtle))
 
-    monkeypatch.setattr(Path, "write_bytes", full)
+    monkeypatch.setattr(store, "turtle_from_ntriples", full)
     with pytest.raises(OutputError, match="No space left on device"):
         plankg.build([plans], out=out)
     assert snapshot(out) == before and leftovers(out) == []

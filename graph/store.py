@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph
-from rdflib import Graph
 
 from plankg import errors
 
@@ -390,8 +389,10 @@ def load_store(graph_dir: str | Path) -> pyoxigraph.Store:
     return store
 
 
-def load_graph(graph_dir: str | Path) -> Graph:
+def load_graph(graph_dir: str | Path) -> "Graph":
     """A build's graph as an rdflib ``Graph`` (for validation and export)."""
+    from rdflib import Graph  # not imported for queries: it is most of a query process's start
+
     path = Path(graph_dir) / GRAPH_NT
     if not path.exists():
         raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")

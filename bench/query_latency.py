@@ -5,8 +5,12 @@ Usage: python bench/query_latency.py BUILD_DIR [BUILD_DIR ...] [--repeat 10] [--
 For each build it measures
 
 * opening: the store read-only (``store/``) and parsing ``graph.nt`` into memory;
-* every canned query's median (p50) time, warm, on each;
-* cold start: ``plankg query plans`` in a new process, with and without the store;
+* every canned query's median (p50) time, warm, on each (in memory only up
+  to ``MAX_IN_MEMORY_TRIPLES``), and its number of rows;
+* cold start, for every canned query: a new process importing plankg,
+  opening the store and answering once (``cold_first_query_ms``), and the
+  whole ``plankg query NAME`` command, interpreter start included
+  (``cold_process_ms``); ``plankg query plans`` without the store too;
 * over HTTP: the median of every canned query through ``plankg serve``, on
   the store and ``--in-memory``.
 
@@ -38,6 +42,8 @@ from plankg import queries as canned
 from plankg.graph import store as gstore
 
 RESULTS = Path(__file__).resolve().parent / "results"
+# Larger graphs are measured on the store only: in memory they need about 1 GB per million triples.
+MAX_IN_MEMORY_TRIPLES = 4_000_000
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
@@ -75,10 +81,27 @@ def replicate(build: Path, copies: int, dest: Path) -> Path:
     return dest
 
 
-def cold_query(graph_dir: Path, repeat: int) -> float:
-    """Median wall time of ``plankg query plans`` in a fresh process."""
-    cmd = [sys.executable, "-m", "plankg.cli", "query", "plans", "--graph", str(graph_dir), "--format", "csv"]
+def cold_query(graph_dir: Path, repeat: int, name: str = "plans") -> float:
+    """Median wall time of ``plankg query NAME`` in a fresh process (interpreter start included)."""
+    cmd = [sys.executable, "-m", "plankg.cli", "query", name, "--graph", str(graph_dir), "--format", "csv"]
     return timed(lambda: subprocess.run(cmd, check=True, capture_output=True), repeat)[0]
+
+
+_FIRST_QUERY = ("import sys, time; t = time.perf_counter(); import plankg; "
+                "rows = plankg.query(sys.argv[1], graph_dir=sys.argv[2]).rows; "
+                "print(time.perf_counter() - t, len(rows))")
+
+
+def cold_in_process(graph_dir: Path, name: str, repeat: int) -> tuple[float, int]:
+    """Median seconds of importing plankg, opening the store and answering
+    ``name`` once, in a fresh process (interpreter start excluded), and the rows."""
+    times, rows = [], 0
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _FIRST_QUERY, name, str(graph_dir)], check=True,
+                             capture_output=True, text=True).stdout.split()
+        times.append(float(out[0]))
+        rows = int(out[1])
+    return statistics.median(times), rows
 
 
 def served(graph_dir: Path, repeat: int, *flags: str) -> dict:
@@ -115,22 +138,30 @@ def measure(build: Path, repeat: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         old = without_store(build, Path(tmp) / "old")
         open_store, disk = timed(lambda: gstore.open_store(build), max(3, repeat // 2))
-        parse, memory = timed(lambda: gstore.load_store(old), 3 if len(disk) > 200_000 else repeat)
+        in_memory_too = len(disk) <= MAX_IN_MEMORY_TRIPLES
+        parse, memory = timed(lambda: gstore.load_store(old), 3 if len(disk) > 200_000 else repeat) \
+            if in_memory_too else (None, None)
         per_query = {}
         for q in canned.all_queries():
             on_disk = timed(lambda: plankg.api.run_sparql(disk, q.sparql, q.columns), repeat)[0]
-            in_memory = timed(lambda: plankg.api.run_sparql(memory, q.sparql, q.columns), repeat)[0]
-            per_query[q.name] = {"store_ms": round(on_disk * 1000, 2), "memory_ms": round(in_memory * 1000, 2)}
+            in_memory = timed(lambda: plankg.api.run_sparql(memory, q.sparql, q.columns), repeat)[0] if memory else None
+            first, rows = cold_in_process(build, q.name, 3)
+            per_query[q.name] = {"rows": rows, "store_ms": round(on_disk * 1000, 2),
+                                 "memory_ms": None if in_memory is None else round(in_memory * 1000, 2),
+                                 "cold_first_query_ms": round(first * 1000, 1),
+                                 "cold_process_ms": round(cold_query(build, 3, q.name) * 1000, 1)}
         cold_store = cold_query(build, 3)
-        cold_parse = cold_query(old, 3)
+        cold_parse = cold_query(old, 3) if in_memory_too else None
     store_bytes = sum(p.stat().st_size for p in (build / "store").rglob("*") if p.is_file())
     return {
         "build": str(build), "triples": len(disk),
         "graph_nt_mb": round((build / "graph.nt").stat().st_size / 1e6, 1), "store_mb": round(store_bytes / 1e6, 1),
-        "open_store_ms": round(open_store * 1000, 2), "parse_graph_nt_ms": round(parse * 1000, 1),
-        "cold_query_plans_store_s": round(cold_store, 2), "cold_query_plans_graph_nt_s": round(cold_parse, 2),
+        "open_store_ms": round(open_store * 1000, 2),
+        "parse_graph_nt_ms": None if parse is None else round(parse * 1000, 1),
+        "cold_query_plans_store_s": round(cold_store, 2), "cold_query_plans_graph_nt_s": cold_parse and round(cold_parse, 2),
         "queries_p50_ms": per_query, "served_p50_ms": served(build, repeat),
-        "served_in_memory_p50_ms": served(build, repeat, "--in-memory"), "repeat": repeat,
+        "served_in_memory_p50_ms": served(build, repeat, "--in-memory") if in_memory_too else None,
+        "repeat": repeat,
     }
 
 

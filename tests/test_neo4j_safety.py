@@ -213,3 +213,67 @@ def test_the_mapping_names_each_predicate_and_class_apart(built):
                             RDF_NS.Property) for s in ontology.subjects(RDF_NS.type, t)}
     used = {t for t in predicates | classes if str(t).startswith(str(PKG))}
     assert used and used - declared == set()
+
+
+# ------------------------------------------------ the mapping without a triple store
+
+def test_streamed_build_maps_like_the_rdflib_graph(built):
+    """Reading graph.nt subject by subject gives the property graph (and build id) of rdflib's graph."""
+    streamed, stored = to_property_graph(built), to_property_graph(load_graph(built))
+    assert streamed.build_id == stored.build_id
+    assert list(streamed.nodes.items()) == list(stored.nodes.items())
+    assert streamed.relationships == stored.relationships
+
+
+def test_streamed_ntriples_keep_escapes_types_and_order(tmp_path):
+    """Hostile text, non-canonical typed literals, language tags in any case, several
+    literals of one property and IRIs nested in each other map as rdflib reads them."""
+    import pyoxigraph
+    from rdflib import Graph
+    from rdflib.namespace import XSD
+
+    from plankg.graph.namespaces import OA
+
+    graph = Graph()
+    base = "https://w3id.org/plankg/id/test/"
+    for n, text in enumerate(HOSTILE):
+        iri = URIRef(f"{base}node-{n}")
+        graph.add((iri, RDF.type, PKG.Place))
+        graph.add((iri, SKOS.prefLabel, Literal(text, lang="zh-Hans")))
+        graph.add((iri, SKOS.altLabel, Literal(text + "（别名）")))
+        graph.add((iri, SKOS.altLabel, Literal(text, lang="zh-Hant")))
+        graph.add((URIRef(f"{base}node-{n}/part"), SKOS.broader, iri))  # a longer IRI: sorted after its prefix
+        graph.add((URIRef(f"{base}node-{n}-x"), SKOS.related, iri))
+    number = URIRef(f"{base}numbers/一")
+    # rdflib orders numbers by value and other literals by datatype IRI; mixing a datatype whose IRI
+    # sorts between xsd:decimal and xsd:integer (xsd:gYear) with both makes that order cyclic, and
+    # then no order is rdflib's: such literals go on predicates of their own here.
+    for lexical, datatype in (("01", XSD.integer), ("10", XSD.integer), ("2", XSD.integer), ("1.50", XSD.decimal),
+                              ("1", XSD.boolean), ("x", XSD.string), ("y", None)):
+        graph.add((number, URIRef(f"{base}value"), Literal(lexical, datatype=datatype)))
+    for lexical in ("2035", "2021", "2025"):
+        graph.add((number, URIRef(f"{base}year"), Literal(lexical, datatype=XSD.gYear)))
+    graph.add((number, SKOS.hiddenLabel, Literal("数", lang="EN-us")))
+    evidence, selector = URIRef(f"{base}node-0/evidence"), URIRef(f"{base}node-0/evidence/selector")
+    graph.add((evidence, RDF.type, PKG.Evidence))
+    graph.add((evidence, RDF.subject, URIRef(f"{base}node-0")))
+    graph.add((evidence, RDF.predicate, SKOS.related))
+    graph.add((evidence, RDF.object, URIRef(f"{base}node-1")))
+    graph.add((evidence, OA.hasSelector, selector))
+    graph.add((URIRef(f"{base}node-0"), SKOS.related, URIRef(f"{base}node-1")))
+    for predicate, value in ((OA.start, 7), (OA.end, 12), (OA.exact, "分号;\n换行")):
+        graph.add((selector, predicate, Literal(value)))
+    nt = tmp_path / "graph.nt"
+    graph.serialize(nt, format="nt", encoding="utf-8")
+    oxigraph_nt = tmp_path / "oxigraph" / "graph.nt"  # as a build writes it: sorted, Oxigraph's escapes
+    oxigraph_nt.parent.mkdir()
+    lines = pyoxigraph.serialize(pyoxigraph.parse(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES),
+                                 format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8").split("\n")
+    oxigraph_nt.write_text("\n".join(sorted(line for line in lines if line)) + "\n", encoding="utf-8")
+    for source in (nt, oxigraph_nt.parent):  # (Oxigraph writes language tags in lower case)
+        expected = to_property_graph(Graph().parse(nt if source == nt else oxigraph_nt, format="nt"))
+        assert expected.nodes[str(evidence)]["props"]["exact"] == "分号;\n换行"
+        streamed = to_property_graph(source)
+        assert streamed.build_id == expected.build_id
+        assert list(streamed.nodes.items()) == list(expected.nodes.items())
+        assert streamed.relationships == expected.relationships

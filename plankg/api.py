@@ -83,19 +83,19 @@ def build(
     """
     from plankg.assemble import assemble_corpus
     from plankg.context import ReferenceData
-    from plankg.graph.store import STORE_DIR, BuildFolder, StoreLoader, write_graph_files, write_manifest
+    from plankg.graph.store import BuildFolder, write_graph_files, write_manifest
     from plankg.pipeline import ExtractionStats, default_jobs
     started = time.perf_counter()
     paths = list(paths) if paths else [default_corpus()]
     ref = ReferenceData.load(reference)
     stats = ExtractionStats()
     workers = default_jobs() if jobs is None else jobs  # a bound on the cores the build keeps busy
-    with BuildFolder(out) as folder, StoreLoader(folder.path / STORE_DIR, store, background=workers > 1) as loader:
+    with BuildFolder(out) as folder:
         corpus = assemble_corpus(paths, folder.work, ref, strict=strict, progress=progress, jobs=jobs,
-                                 cache=open_cache(cache, out, ref), stats=stats, on_run=loader.add)
+                                 cache=open_cache(cache, out, ref), stats=stats)
         if not corpus.documents:
             raise EmptyBuildError(corpus.errors)
-        triples = write_graph_files(corpus.runs, folder.path, loader, parallel=workers > 1)
+        triples = write_graph_files(corpus.runs, folder.path, store, parallel=workers > 1)
         manifest = build_manifest(corpus.findings, corpus.errors, corpus.warnings, triples, ref.extra_dirs)
         manifest["extraction"] = {"extracted": stats.extracted, "cached": stats.cached}
         write_manifest(folder.path, manifest)

@@ -20,7 +20,6 @@ Memory is bounded by the largest document and batch, not by the corpus:
 """
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import pickle
 from concurrent.futures import ProcessPoolExecutor
@@ -37,8 +36,8 @@ from plankg.facts import CorpusFacts, DocumentFacts
 from plankg.graph.rdf import (CorpusIndex, GraphBuilder, add_corpus_triples, add_document_triples, corpus_index,
                               cyclic_gc_paused, write_context)
 from plankg.loaders.reader import DocumentError, find_documents
-from plankg.pipeline import (DocumentJob, ExtractionStats, _init_worker, _workers, extract_job, first_copy,
-                             hash_files, ordered_map)
+from plankg.pipeline import (_WORKER, DocumentJob, ExtractionStats, _init_worker, _workers, extract_job, hash_files,
+                             ordered_map, with_job_source)
 from plankg.report import DocumentFindings, document_findings
 from plankg.resolve import (CorridorLexicon, corridor_lexicon, link_document_corridors, merge_versions,
                             resolve_city_airports, resolve_cross_document)
@@ -83,9 +82,7 @@ def extract_outline(job: DocumentJob, reference: ReferenceData, spill: FactCache
     hit = cache.get(job.sha256, job.name) if cache else None
     if hit is not None:
         facts, characters = hit
-        source = replace(facts.source, path=job.paths[0], name=job.name)
-        facts.source = first_copy([replace(source, path=p) for p in job.paths])
-        return Outline(job, outline_of(facts), [], characters, cached=True, in_cache=True)
+        return Outline(job, outline_of(with_job_source(facts, job)), [], characters, cached=True, in_cache=True)
     result = extract_job(job, reference, strict, keep_text=False)
     if result.facts is None:
         return Outline(job, None, result.errors)
@@ -197,14 +194,10 @@ def _shared_resolution(path: str) -> Resolution:
 
 
 def _outline_in_worker(job: DocumentJob, spill: FactCache, cache: FactCache | None) -> Outline:
-    from plankg.pipeline import _WORKER
-
     return extract_outline(job, _WORKER["reference"], spill, cache)
 
 
 def _assemble_in_worker(batch: Batch, resolution_path: str, spill: FactCache, cache: FactCache | None) -> RunResult:
-    from plankg.pipeline import _WORKER
-
     return assemble_batch(batch, _WORKER["reference"], _shared_resolution(resolution_path), spill, cache)
 
 
@@ -231,7 +224,6 @@ def assemble_corpus(
     jobs: int | None = 1,
     cache: FactCache | None = None,
     stats: ExtractionStats | None = None,
-    on_run: Callable[[Path, int], None] | None = None,
 ) -> AssembledCorpus:
     """Extract, resolve and write the runs of the documents in ``paths`` into
     the folder ``work`` (which the caller removes).
@@ -239,8 +231,7 @@ def assemble_corpus(
     Files are found, grouped and reported as ``plankg.pipeline.extract_corpus``
     does; ``jobs`` worker processes extract and assemble (None: one per CPU
     when the corpus is large enough to gain from it); the runs hold the same
-    rows for any number of workers and any batching. ``on_run(path, rows)``
-    is called for each run once written (``graph.store.StoreLoader.add``).
+    rows for any number of workers and any batching.
     """
     stats = stats if stats is not None else ExtractionStats()
     files = find_documents(list(paths))
@@ -270,16 +261,11 @@ def assemble_corpus(
         resolution = resolve_outlines(docs, reference)
         resolution_path = work / "resolution.pickle"
         resolution_path.write_bytes(pickle.dumps(resolution, protocol=pickle.HIGHEST_PROTOCOL))
-        written = itertools.chain(
-            [corpus_run(resolution, reference, work / "run-corpus.nt")],
-            _map(pool, partial(_assemble_in_worker, resolution_path=str(resolution_path), spill=spill, cache=cache),
-                 partial(assemble_batch, reference=reference, resolution=resolution, spill=spill, cache=cache),
-                 batches(outlines, work, stats.workers), stats.workers))
-        results = []
-        for result in written:
-            results.append(result)
-            if on_run:
-                on_run(result.run, result.rows)
+        results = [corpus_run(resolution, reference, work / "run-corpus.nt")]
+        results += _map(pool, partial(_assemble_in_worker, resolution_path=str(resolution_path), spill=spill,
+                                      cache=cache),
+                        partial(assemble_batch, reference=reference, resolution=resolution, spill=spill, cache=cache),
+                        batches(outlines, work, stats.workers), stats.workers)
     return AssembledCorpus(
         runs=[r.run for r in results], findings=[f for r in results for f in r.findings], errors=errors,
         warnings=[w for d in docs for w in d.warnings], documents=len(docs),

@@ -303,8 +303,7 @@ def extract_corpus(
             todo.append(job)
             continue
         facts, characters = hit
-        source = replace(facts.source, path=job.paths[0], name=job.name)
-        facts.source = first_copy([replace(source, path=p) for p in job.paths])
+        facts = with_job_source(facts, job)
         if keep_text:
             facts.source = replace(facts.source, text=read_document(facts.source.path).text)
         results[job.sha256] = JobResult(facts, [], characters, cached=True)
@@ -347,6 +346,14 @@ def _workers(jobs: int | None, todo: list[DocumentJob]) -> int:
         size = sum(_size(j.paths[0]) for j in todo)  # bytes: about 3 a character
         jobs = default_jobs() if size >= 3 * PARALLEL_MIN_CHARACTERS else 1
     return max(1, min(jobs, len(todo)))
+
+
+def with_job_source(facts: DocumentFacts, job: DocumentJob) -> DocumentFacts:
+    """Cached facts as the files of ``job`` hold them: the cache keys a
+    document by its bytes and name, not by where its files are now."""
+    source = replace(facts.source, path=job.paths[0], name=job.name)
+    facts.source = first_copy([replace(source, path=p) for p in job.paths])
+    return facts
 
 
 def first_copy(copies: list[SourceDocument]) -> SourceDocument:

@@ -2,8 +2,8 @@
 resolved, batches written as sorted runs and merged.
 
 However the corpus is cut into batches, however many workers write them and
-whether the store is loaded while the build goes on or at its end, a build
-gives the bytes of the in-memory pipeline (``extract_corpus`` then
+whether the store is written beside Turtle or after it, a build gives the
+bytes of the in-memory pipeline (``extract_corpus`` then
 ``build_graph``), and leaves nothing of its intermediate files behind.
 """
 from __future__ import annotations
@@ -85,8 +85,8 @@ def test_batches_cover_the_corpus_in_order(tmp_path, corpus_paths, reference):
     assert all(o.doc.tasks == [] for o in outlines)  # outlines leave the heavy facts on disk
 
 
-def test_the_store_is_kept_only_for_large_graphs(tmp_path, corpus_dir, monkeypatch):
-    monkeypatch.setattr(store, "STORE_AUTO_TRIPLES", 10_000)  # the sample's runs reach it, early
+def test_the_store_is_written_only_for_large_graphs(tmp_path, corpus_dir, monkeypatch):
+    monkeypatch.setattr(store, "STORE_AUTO_TRIPLES", 10_000)
     big = plankg.build([corpus_dir], out=tmp_path / "big", jobs=2).out
     assert store.has_store(big)
     monkeypatch.setattr(store, "STORE_AUTO_TRIPLES", 10**9)
@@ -110,26 +110,14 @@ def test_a_spill_that_cannot_be_written_leaves_the_previous_build(tmp_path, corp
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-def test_a_failing_background_store_stops_the_build(tmp_path, corpus_dir, monkeypatch):
-    def broken(runs, dest):
-        for _ in runs:
-            raise OSError(errno.EIO, "input/output error", str(dest))
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_store_stops_the_build_whether_written_beside_turtle_or_after(tmp_path, corpus_dir, monkeypatch,
+                                                                              jobs):
+    def broken(ntriples, dest):
+        dest.mkdir()
+        raise OSError(errno.EIO, "input/output error", str(dest))
 
     monkeypatch.setattr(store, "write_store", broken)
     with pytest.raises(OutputError, match="input/output error"):
-        plankg.build([corpus_dir], out=tmp_path / "out", jobs=2, store=True)
+        plankg.build([corpus_dir], out=tmp_path / "out", jobs=jobs, store=True)
     assert list(tmp_path.iterdir()) == []
-
-
-def test_a_store_begun_for_runs_that_shrink_below_the_threshold_is_removed(tmp_path, corpus_dir, tiny_batches,
-                                                                           monkeypatch):
-    """Runs repeat the places and agencies their documents share, so they can
-    hold more rows than the merged graph has triples."""
-    triples = plankg.build([corpus_dir], out=tmp_path / "first", jobs=1).triples
-    started = []
-    real = store.write_store
-    monkeypatch.setattr(store, "write_store", lambda runs, dest: started.append(dest) or real(runs, dest))
-    monkeypatch.setattr(store, "STORE_AUTO_TRIPLES", triples + 1)
-    out = plankg.build([corpus_dir], out=tmp_path / "out", jobs=2).out
-    assert started and not store.has_store(out)
-    assert (out / "graph.nt").read_bytes() == (tmp_path / "first" / "graph.nt").read_bytes()

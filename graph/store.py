@@ -18,7 +18,6 @@ import os
 import secrets
 import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph
@@ -95,6 +94,8 @@ def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None,
         if wanted:
             write_store(nt, folder / STORE_DIR)
         return triples
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(1) as threads:
         loaded = threads.submit(write_store, nt, folder / STORE_DIR)
         try:

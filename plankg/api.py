@@ -15,7 +15,6 @@ from typing import Callable, Iterable
 from plankg import queries as canned
 from plankg.queries import QueryResult
 from plankg.errors import EmptyBuildError, PlankgError, QueryError
-from plankg.loaders.reader import DocumentError
 from plankg.version import __version__
 
 
@@ -51,6 +50,8 @@ def default_corpus() -> Path:
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
+    from plankg.loaders.reader import DocumentError
+
     raise DocumentError(candidates[0], "no sample corpus here; give plan files or folders, or set PLANKG_CORPUS")
 
 

@@ -146,6 +146,36 @@ def test_hostile_labels_survive_the_offline_script(hostile_build, neo4j_server):
     assert _read_back(neo4j_server, nodes) == {iri: (text, text + "（别名）") for iri, text in nodes.items()}
 
 
+@pytest.mark.slow
+def test_hostile_labels_survive_the_offline_import(hostile_build, tmp_path):
+    """The CSV files, read by Neo4j's own import tool, give back every hostile label (quotes,
+    line breaks, U+2028, semicolons) and list elements holding ``;`` and ``|``, which make the
+    export separate array elements with U+001F instead."""
+    import copy
+
+    sys.path.insert(0, str(HERE / "neo4j_server"))
+    from server import Neo4jServer, import_csv
+
+    from plankg.graph.neo4j_export import array_delimiter, export_offline
+
+    pg, nodes = hostile_build
+    pg = copy.deepcopy(pg)
+    listed = next(iter(nodes))
+    elements = ["分号;元素", "竖线|元素", "换行\n元素"]
+    pg.nodes[listed]["props"]["altLabel"] = elements
+    assert array_delimiter(pg) == "\x1f"
+    export_offline(pg, tmp_path / "export")
+    import_csv(tmp_path / "export", tmp_path / "home")
+    server = Neo4jServer(tmp_path / "home").start()
+    try:
+        back = _read_back(server, nodes)
+    finally:
+        server.stop()
+    expected = {iri: (text, text + "（别名）") for iri, text in nodes.items()}
+    expected[listed] = (nodes[listed], elements)
+    assert back == expected
+
+
 def _chain_text(exc: BaseException) -> str:
     """Everything an exception chain would show: formatted traceback, reprs and args."""
     parts = ["".join(traceback.format_exception(exc))]

@@ -7,6 +7,8 @@ local repository afterwards.
 """
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -46,6 +48,55 @@ def build_launcher() -> list[str]:
                         f"-Dmdep.outputFile={classpath_file}"], cwd=HERE, check=True, timeout=1200)
     classpath = f"{HERE / 'target' / 'classes'}:{classpath_file.read_text().strip()}"
     return ["java", "-Xmx1g", "-cp", classpath, "plankg.TestServer"]
+
+
+def admin_tool(project: Path | None = None, heap: str = "1g") -> list[str]:
+    """The java command of Neo4j's admin tool, what ``neo4j-admin`` runs (``database import
+    full`` …): ``org.neo4j.cli.AdminTool`` on the classpath of the Maven project ``project``,
+    resolved once; by default the launcher's, whose ``org.neo4j:neo4j`` brings
+    ``neo4j-import-tool`` and ``neo4j-command-line`` with it."""
+    if project is None:
+        classpath = build_launcher()[3]
+    else:
+        project = Path(project).resolve()
+        classpath_file = project / "target" / "classpath.txt"
+        stale = _classpath_complete(classpath_file) and classpath_file.stat().st_mtime < (project / "pom.xml").stat().st_mtime
+        if stale or not _classpath_complete(classpath_file):
+            mvn = shutil.which("mvn")
+            if mvn is None:
+                raise RuntimeError("Maven (mvn) is needed to resolve Neo4j's import tool")
+            subprocess.run([mvn, "-q", "-B", "dependency:build-classpath", f"-Dmdep.outputFile={classpath_file}"],
+                           cwd=project, check=True, timeout=1200)
+        classpath = classpath_file.read_text().strip()
+    return ["java", f"-Xmx{heap}", "-cp", classpath, "org.neo4j.cli.AdminTool"]
+
+
+def admin_home(home: Path, project: Path | None = None, heap: str = "1g") -> dict[str, str]:
+    """Make ``home`` a Neo4j home for the admin tool (``conf/neo4j.conf``, ``bin/neo4j-admin``)
+    and return the environment in which ``neo4j-admin`` runs it there; the launcher opens the
+    databases it writes (``Neo4jServer(home)``)."""
+    home = Path(home)
+    (home / "conf").mkdir(parents=True, exist_ok=True)
+    (home / "bin").mkdir(exist_ok=True)
+    conf = home / "conf" / "neo4j.conf"
+    if not conf.exists():
+        conf.write_text("# Defaults: databases in data/, where the launcher's DatabaseManagementServiceBuilder looks.\n")
+    wrapper = home / "bin" / "neo4j-admin"
+    wrapper.write_text("#!/bin/sh\nexec " + " ".join(shlex.quote(a) for a in admin_tool(project, heap)) + ' "$@"\n')
+    wrapper.chmod(0o755)
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+    env["PATH"] = f"{home / 'bin'}:{env.get('PATH', '')}"
+    return env
+
+
+def import_csv(export_dir: Path, home: Path, project: Path | None = None, heap: str = "1g") -> str:
+    """Run an export's ``import.sh`` (``neo4j-admin database import full``) into the Neo4j home
+    ``home`` with the admin tool; its report. A failure raises with the tool's own message."""
+    done = subprocess.run(["sh", "import.sh"], cwd=export_dir, env=admin_home(home, project, heap),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"neo4j-admin database import full exited with {done.returncode}:\n{done.stdout[-6000:]}")
+    return done.stdout
 
 
 class Neo4jServer:

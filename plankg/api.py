@@ -77,9 +77,11 @@ def build(
     raises ``OutputError``. ``store`` writes ``out/store/``, an Oxigraph store
     that queries open at once (``None``: for graphs of 100,000 triples or more).
 
-    ``jobs`` worker processes extract the documents (None: one per CPU, for
-    a corpus large enough to gain from it); the output is the same for any
-    number. ``cache`` is a folder of extraction results reused by later
+    The build never holds the whole corpus (``plankg.assemble``). ``jobs``
+    worker processes extract and assemble the documents (None: one per CPU,
+    for a corpus large enough to gain from it), and with more than one,
+    Turtle and the store are written side by side; the output is the same
+    for any number. ``cache`` is a folder of extraction results reused by later
     builds (True: ``plankg.cache.default_cache_dir(out)``; False: none).
     """
     from plankg.assemble import assemble_corpus

@@ -203,14 +203,15 @@ class _Mapper:
         props, labels = self.props, self.labels
         for iri in sorted(k for k, v in labels.items() if v):
             node_props = {"iri": iri}
-            for name, values in sorted(props.get(iri, {}).items()):
+            for name, values in sorted(props.pop(iri, {}).items()):  # each node's lists freed once mapped
                 if name in ("starts", "ends"):
                     node_props[name] = values  # one entry per span, in selector order
                 else:
                     values = sorted(set(values), key=str) if len(values) > 1 else values
                     node_props[name] = values if len(values) > 1 else values[0]
             pg.nodes[iri] = {"labels": sorted(labels[iri]), "props": node_props}
-        for (s, t, o) in sorted(self.edges):
+        edges, self.edges = sorted(self.edges), {}
+        for (s, t, o) in edges:
             rel_props = {}
             if self.evidence_of.get((s, t, o)):
                 rel_props["evidence"] = sorted(self.evidence_of[(s, t, o)])
@@ -243,7 +244,7 @@ def _unescape(text: str) -> str:
 class _Literals:
     """Typed literals as rdflib reads them (normalised lexical form, property value), cached."""
 
-    def __init__(self, size: int = 200_000):
+    def __init__(self, size: int = 100_000):
         self.cache: dict[tuple[str, str], _Lit] = {}
         self.size = size
 

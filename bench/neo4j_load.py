@@ -15,7 +15,6 @@ from pathlib import Path
 
 import plankg
 from plankg.graph.neo4j_store import load, to_property_graph
-from plankg.graph.store import load_graph
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "neo4j_server"))
@@ -27,7 +26,7 @@ from server import Neo4jServer  # noqa: E402
 
 def measure(server: Neo4jServer, graph_dir: Path) -> dict:
     """Load a build into the (wiped) server; return counts and rates."""
-    pg = to_property_graph(load_graph(graph_dir))
+    pg = to_property_graph(graph_dir)  # graph.nt read subject by subject: no rdflib store
     report = load(pg, server.uri, server.user, server.password, wipe=True)
     return {
         "nodes": report.nodes,

@@ -335,10 +335,8 @@ def to_property_graph(graph: Graph | str | Path) -> PropertyGraph:
     if isinstance(graph, Graph):
         return _from_rdflib(graph)
     path = Path(graph)
-    if path.is_dir():
-        from plankg.graph.store import GRAPH_NT, GraphDirError
+    if path.is_dir() or not path.exists():
+        from plankg.graph.store import graph_file
 
-        if not (path / GRAPH_NT).exists():
-            raise GraphDirError(f"{graph}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph}` first")
-        path = path / GRAPH_NT
+        path = graph_file(path)
     return _from_ntriples(path)

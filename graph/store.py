@@ -40,6 +40,14 @@ class GraphDirError(errors.GraphDirError):
     """A build directory that is missing or incomplete."""
 
 
+def graph_file(graph_dir: str | Path) -> Path:
+    """A build's ``graph.nt``; ``GraphDirError`` when the folder is no build."""
+    path = Path(graph_dir) / GRAPH_NT
+    if not path.exists():
+        raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")
+    return path
+
+
 def turtle_from_ntriples(ntriples: Path, turtle: Path) -> None:
     """Write the N-Triples file ``ntriples`` as Turtle with the project's
     prefixes to ``turtle``, streamed through Oxigraph (rdflib's Turtle writer
@@ -271,9 +279,7 @@ def add_store(graph_dir: str | Path) -> Path:
     written beside it first and renamed in one step; an existing store is
     replaced the same way."""
     graph_dir = Path(graph_dir)
-    nt = graph_dir / GRAPH_NT
-    if not nt.exists():
-        raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")
+    nt = graph_file(graph_dir)
     target = graph_dir / STORE_DIR
     try:
         remove_stale_temporaries(target)
@@ -309,9 +315,7 @@ def open_store(graph_dir: str | Path, note=None) -> pyoxigraph.Store:
 
 def load_store(graph_dir: str | Path) -> pyoxigraph.Store:
     """An in-memory Oxigraph store holding a build's graph, parsed from ``graph.nt``."""
-    path = Path(graph_dir) / GRAPH_NT
-    if not path.exists():
-        raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")
+    path = graph_file(graph_dir)
     store = pyoxigraph.Store()
     store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
     return store
@@ -321,9 +325,7 @@ def load_graph(graph_dir: str | Path) -> "Graph":
     """A build's graph as an rdflib ``Graph`` (for validation and export)."""
     from rdflib import Graph  # not imported for queries: it is most of a query process's start
 
-    path = Path(graph_dir) / GRAPH_NT
-    if not path.exists():
-        raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")
+    path = graph_file(graph_dir)
     graph = Graph()
     graph.parse(str(path), format="nt")
     from plankg.graph.namespaces import bind_prefixes

@@ -189,17 +189,15 @@ def neo4j_load(graph_dir: str | Path = "out", uri: str = "bolt://127.0.0.1:7687"
                password: str | None = None, database: str | None = None, wipe: bool = False):
     """Load a build into Neo4j (password: argument or ``NEO4J_PASSWORD``); returns a ``LoadReport``."""
     from plankg.graph.neo4j_store import load, to_property_graph
-    from plankg.graph.store import load_graph
 
-    return load(to_property_graph(load_graph(graph_dir)), uri, user, password, database, wipe)
+    return load(to_property_graph(Path(graph_dir)), uri, user, password, database, wipe)
 
 
 def neo4j_export(out_dir: str | Path, graph_dir: str | Path = "out") -> list[Path]:
     """Write CSV files for neo4j-admin import, the import command and a Cypher script."""
     from plankg.graph.neo4j_store import export_offline, to_property_graph
-    from plankg.graph.store import load_graph
 
-    return export_offline(to_property_graph(load_graph(graph_dir)), out_dir)
+    return export_offline(to_property_graph(Path(graph_dir)), out_dir)
 
 
 def network(graph_dir: str | Path = "out", top: int | None = None) -> QueryResult:

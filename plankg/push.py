@@ -55,11 +55,9 @@ def push(graph_dir: str | Path, endpoint: str, graph_iri: str = DEFAULT_GRAPH_IR
     build's triples (HTTP PUT of graph.nt). With ``user``, HTTP basic
     authentication is used, the password from the argument or
     ``$PLANKG_ENDPOINT_PASSWORD``."""
-    from plankg.graph.store import GRAPH_NT, GraphDirError
+    from plankg.graph.store import graph_file
 
-    nt = Path(graph_dir) / GRAPH_NT
-    if not nt.exists():
-        raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")
+    nt = graph_file(graph_dir)
     if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
         raise PushError(f"{endpoint}: give the store's Graph Store endpoint as an http(s) URL, "
                         "e.g. http://localhost:7878/store (Oxigraph) or http://localhost:3030/DATASET/data (Fuseki)")

@@ -384,11 +384,11 @@ def create_app(graph_dir: str | Path, *, extra_routes: Iterable = (), timeout: f
     from starlette.applications import Starlette
     from starlette.routing import Route
 
-    from plankg.graph.store import GRAPH_NT, GraphDirError, has_store
+    from plankg.graph.store import graph_file, has_store
 
     graph_dir = Path(graph_dir)
-    if not has_store(graph_dir) and not (graph_dir / GRAPH_NT).exists():
-        raise GraphDirError(f"{graph_dir}: not a plankg build (no {GRAPH_NT}); run `plankg build --out {graph_dir}` first")
+    if not has_store(graph_dir):
+        graph_file(graph_dir)  # says what is wrong with a folder that is no build
 
     @asynccontextmanager
     async def lifespan(app):

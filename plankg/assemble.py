@@ -20,14 +20,11 @@ Memory is bounded by the largest document and batch, not by the corpus:
 """
 from __future__ import annotations
 
-import multiprocessing
 import pickle
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from plankg.cache import FactCache
 from plankg.context import ReferenceData
@@ -36,11 +33,10 @@ from plankg.facts import CorpusFacts, DocumentFacts
 from plankg.graph.rdf import (CorpusIndex, GraphBuilder, add_corpus_triples, add_document_triples, corpus_index,
                               cyclic_gc_paused, write_context)
 from plankg.loaders.reader import DocumentError, find_documents
-from plankg.pipeline import (_WORKER, DocumentJob, ExtractionStats, _init_worker, _workers, extract_job, hash_files,
-                             ordered_map, with_job_source)
+from plankg.pipeline import (_WORKER, DocumentJob, ExtractionStats, _workers, extract_job, hash_files, with_job_source,
+                             worker_map, worker_pool)
 from plankg.report import DocumentFindings, document_findings
-from plankg.resolve import (CorridorLexicon, corridor_lexicon, link_document_corridors, merge_versions,
-                            resolve_city_airports, resolve_cross_document)
+from plankg.resolve import CorridorLexicon, link_document_corridors, resolve_corpus
 
 # Characters of documents per run, at most: about 0.6 triples a character, so
 # a batch's rows take some 100 MB in a worker while it is built. Smaller
@@ -104,11 +100,8 @@ class Resolution:
 def resolve_outlines(outlines: list[DocumentFacts], reference: ReferenceData) -> Resolution:
     """Cross-document resolution on the outlines of a corpus (in corpus order),
     in place, as ``plankg.pipeline.extract_corpus`` does on whole documents."""
-    corpus = CorpusFacts(documents=outlines)
-    resolve_cross_document(corpus, reference.agencies)
-    merge_versions(corpus)
-    resolve_city_airports(corpus, reference.places)
-    return Resolution(corridor_lexicon(outlines, reference.corridors), corpus_index(outlines))
+    lexicon = resolve_corpus(CorpusFacts(documents=outlines), reference)
+    return Resolution(lexicon, corpus_index(outlines))
 
 
 def resolved_document(facts: DocumentFacts, outline: DocumentFacts, lexicon: CorridorLexicon) -> DocumentFacts:
@@ -129,10 +122,9 @@ class Batch:
 
 @dataclass
 class RunResult:
-    """A written run: its path, its rows and its documents' findings."""
+    """A written run: its path and its documents' findings."""
 
     run: Path
-    rows: int
     findings: list[DocumentFindings] = field(default_factory=list)
 
 
@@ -154,7 +146,7 @@ def assemble_batch(batch: Batch, reference: ReferenceData, resolution: Resolutio
             add_document_triples(w, doc)
             findings.append(document_findings(doc))
     batch.run.write_bytes(builder.graph.ntriples())
-    return RunResult(batch.run, len(builder.graph), findings)
+    return RunResult(batch.run, findings)
 
 
 def corpus_run(resolution: Resolution, reference: ReferenceData, run: Path) -> RunResult:
@@ -162,7 +154,7 @@ def corpus_run(resolution: Resolution, reference: ReferenceData, run: Path) -> R
     builder = GraphBuilder(reference)
     add_corpus_triples(builder, resolution.index)
     run.write_bytes(builder.graph.ntriples())
-    return RunResult(run, len(builder.graph))
+    return RunResult(run)
 
 
 def batches(outlines: list[Outline], folder: Path, workers: int = 1) -> list[Batch]:
@@ -212,7 +204,6 @@ class AssembledCorpus:
     documents: int
     plans: int
     characters: int
-    rows: int  # rows over all runs, before duplicates across runs are dropped
 
 
 def assemble_corpus(
@@ -241,9 +232,9 @@ def assemble_corpus(
     jobs_todo = hash_files(files, strict, progress, errors)
     spill = FactCache(work / "facts", "spill", required=True)
     stats.workers = _workers(jobs, jobs_todo)
-    with _pool(stats.workers, reference) as pool:
+    with worker_pool(stats.workers, reference) as pool:
         outlines = []
-        for outline in _map(pool, partial(_outline_in_worker, spill=spill, cache=cache),
+        for outline in worker_map(pool, partial(_outline_in_worker, spill=spill, cache=cache),
                             partial(extract_outline, reference=reference, spill=spill, cache=cache, strict=strict),
                             jobs_todo, stats.workers):
             for path, problem in outline.errors:
@@ -257,43 +248,16 @@ def assemble_corpus(
         errors.sort()
         docs = [o.doc for o in outlines]  # in SHA-256 order, as hashed
         if not docs:
-            return AssembledCorpus([], [], errors, [], 0, 0, 0, 0)
+            return AssembledCorpus([], [], errors, [], 0, 0, 0)
         resolution = resolve_outlines(docs, reference)
         resolution_path = work / "resolution.pickle"
         resolution_path.write_bytes(pickle.dumps(resolution, protocol=pickle.HIGHEST_PROTOCOL))
         results = [corpus_run(resolution, reference, work / "run-corpus.nt")]
-        results += _map(pool, partial(_assemble_in_worker, resolution_path=str(resolution_path), spill=spill,
+        results += worker_map(pool, partial(_assemble_in_worker, resolution_path=str(resolution_path), spill=spill,
                                       cache=cache),
                         partial(assemble_batch, reference=reference, resolution=resolution, spill=spill, cache=cache),
                         batches(outlines, work, stats.workers), stats.workers)
     return AssembledCorpus(
         runs=[r.run for r in results], findings=[f for r in results for f in r.findings], errors=errors,
         warnings=[w for d in docs for w in d.warnings], documents=len(docs),
-        plans=sum(1 for d in docs if d.plan.title), characters=sum(o.characters for o in outlines),
-        rows=sum(r.rows for r in results))
-
-
-@contextmanager
-def _pool(workers: int, reference: ReferenceData):
-    """Worker processes that hold the reference data, or None for this
-    process. Once their work is done the workers exit while the build goes
-    on; on an error they are stopped before it propagates."""
-    if workers <= 1:
-        yield None
-        return
-    context = multiprocessing.get_context("spawn")  # safe whatever threads the caller runs
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                               initargs=(reference.extra_dirs,))
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=False)
-
-
-def _map(pool, in_worker: Callable, here: Callable, items: list, workers: int) -> Iterator:
-    """``here`` over ``items`` in this process, or ``in_worker`` in the pool, in order."""
-    if pool is None or len(items) <= 1:
-        return map(here, items)
-    return ordered_map(pool, in_worker, items, window=4 * workers)
+        plans=sum(1 for d in docs if d.plan.title), characters=sum(o.characters for o in outlines))

@@ -13,6 +13,7 @@ import os
 import re
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -32,7 +33,7 @@ from plankg.loaders.structure import extract_structures
 from plankg.loaders.tasks import extract_tasks
 from plankg.paths import readable
 from plankg.script import HAN
-from plankg.resolve import link_task_corridors, merge_versions, resolve_city_airports, resolve_cross_document
+from plankg.resolve import link_document_corridors, resolve_corpus
 
 
 @dataclass
@@ -228,14 +229,36 @@ def hash_files(files: list[Path], strict: bool, progress, errors: list[str]) -> 
 def _run_jobs(jobs: list[DocumentJob], reference: ReferenceData, workers: int, strict: bool,
               keep_text: bool) -> Iterator[JobResult]:
     """Extract jobs in order, in this process or in ``workers`` processes."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield extract_job(job, reference, strict, keep_text)
+    with worker_pool(workers, reference) as pool:
+        yield from worker_map(pool, partial(_extract_in_worker, keep_text=keep_text),
+                              partial(extract_job, reference=reference, strict=strict, keep_text=keep_text),
+                              jobs, workers)
+
+
+@contextmanager
+def worker_pool(workers: int, reference: ReferenceData):
+    """Worker processes that hold the reference data, or None for this
+    process. Once their work is done the workers exit while the caller goes
+    on; on an error they are stopped before it propagates."""
+    if workers <= 1:
+        yield None
         return
     context = multiprocessing.get_context("spawn")  # safe whatever threads the caller runs
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(reference.extra_dirs,)) as pool:
-        yield from ordered_map(pool, partial(_extract_in_worker, keep_text=keep_text), jobs, window=4 * workers)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                               initargs=(reference.extra_dirs,))
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=False)
+
+
+def worker_map(pool, in_worker: Callable, here: Callable, items: list, workers: int) -> Iterator:
+    """``here`` over ``items`` in this process, or ``in_worker`` in ``pool``, in order."""
+    if pool is None or len(items) <= 1:
+        return map(here, items)
+    return ordered_map(pool, in_worker, items, window=4 * workers)
 
 
 def ordered_map(pool, fn, items: list, window: int) -> Iterator:
@@ -327,10 +350,10 @@ def extract_corpus(
             else:
                 stats.extracted += 1
     corpus.errors.sort()
-    resolve_cross_document(corpus, reference.agencies)
-    merge_versions(corpus)
-    resolve_city_airports(corpus, reference.places)
-    return link_task_corridors(corpus, reference.corridors)
+    lexicon = resolve_corpus(corpus, reference)
+    for doc in corpus.documents:
+        link_document_corridors(doc, lexicon)
+    return corpus
 
 
 def _size(path: str) -> int:

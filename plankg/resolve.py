@@ -187,6 +187,17 @@ def link_document_corridors(doc: DocumentFacts, lexicon: CorridorLexicon) -> Doc
     return doc
 
 
+def resolve_corpus(corpus: CorpusFacts, reference) -> CorridorLexicon:
+    """What only the whole corpus knows, in order (on whole documents or on
+    their outlines): facts quoted from other plans, versions of one plan, city
+    airports; returns the ``CorridorLexicon`` the tasks are then linked with
+    (``link_document_corridors``). ``reference``: the build's ``ReferenceData``."""
+    resolve_cross_document(corpus, reference.agencies)
+    merge_versions(corpus)
+    resolve_city_airports(corpus, reference.places)
+    return corridor_lexicon(corpus.documents, reference.corridors)
+
+
 def link_task_corridors(corpus: CorpusFacts, corridors: CorridorTable | None = None) -> CorpusFacts:
     """Link each task to the corridors its text names: a corridor, a line that
     makes it up (curated, or followed by an axis of any plan), or an axis on it;

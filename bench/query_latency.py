@@ -7,9 +7,10 @@ For each build it measures
 * opening: the store read-only (``store/``) and parsing ``graph.nt`` into memory;
 * every canned query's median (p50) time, warm, on each (in memory only up
   to ``MAX_IN_MEMORY_TRIPLES``), and its number of rows;
-* cold start, for every canned query: a new process importing plankg,
-  opening the store and answering once (``cold_first_query_ms``), and the
-  whole ``plankg query NAME`` command, interpreter start included
+* cold start, for every canned query: a new process importing plankg and
+  answering once (``cold_first_query_ms``: from the build's stored answer,
+  ``answers/``, where it has one, ``answered``), and the whole
+  ``plankg query NAME --format csv`` command, interpreter start included
   (``cold_process_ms``); ``plankg query plans`` without the store too;
 * over HTTP: the median of every canned query through ``plankg serve``, on
   the store and ``--in-memory``.
@@ -40,6 +41,7 @@ from pathlib import Path
 import plankg
 from plankg import queries as canned
 from plankg.graph import store as gstore
+from plankg.queries import answers
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # Larger graphs are measured on the store only: in memory they need about 1 GB per million triples.
@@ -79,6 +81,11 @@ def replicate(build: Path, copies: int, dest: Path) -> Path:
     (dest / "build.json").write_text(json.dumps({"replicated_from": str(build), "copies": copies}) + "\n")
     gstore.add_store(dest)
     return dest
+
+
+def answered(build: Path, query) -> bool:
+    """Whether the build holds a stored answer to ``query`` (``answers/``)."""
+    return answers.answer_file(build, query) is not None
 
 
 def cold_query(graph_dir: Path, repeat: int, name: str = "plans") -> float:
@@ -146,7 +153,7 @@ def measure(build: Path, repeat: int) -> dict:
             on_disk = timed(lambda: plankg.api.run_sparql(disk, q.sparql, q.columns), repeat)[0]
             in_memory = timed(lambda: plankg.api.run_sparql(memory, q.sparql, q.columns), repeat)[0] if memory else None
             first, rows = cold_in_process(build, q.name, 3)
-            per_query[q.name] = {"rows": rows, "store_ms": round(on_disk * 1000, 2),
+            per_query[q.name] = {"rows": rows, "answered": answered(build, q), "store_ms": round(on_disk * 1000, 2),
                                  "memory_ms": None if in_memory is None else round(in_memory * 1000, 2),
                                  "cold_first_query_ms": round(first * 1000, 1),
                                  "cold_process_ms": round(cold_query(build, 3, q.name) * 1000, 1)}
@@ -179,8 +186,10 @@ def measure_quick(build: Path) -> dict:
     for q in canned.all_queries():
         cold, warm, rows = subprocess.run([sys.executable, "-c", _COLD_AND_WARM, q.name, str(build)], check=True,
                                           capture_output=True, text=True).stdout.split()
-        per_query[q.name] = {"rows": int(rows), "cold_first_query_ms": round(float(cold) * 1000, 1),
-                             "warm_ms": round(float(warm) * 1000, 1)}
+        per_query[q.name] = {"rows": int(rows), "answered": answered(build, q),
+                             "cold_first_query_ms": round(float(cold) * 1000, 1),
+                             "warm_ms": round(float(warm) * 1000, 1),
+                             "cold_process_ms": round(cold_query(build, 3, q.name) * 1000, 1)}
         print(q.name, per_query[q.name], flush=True)
     return {"build": str(build), "triples": len(gstore.open_store(build)), "quick": True, "queries": per_query}
 

@@ -32,8 +32,15 @@ PREFIXES = {
     "time": TIME,
 }
 
+# The vocabulary of the evidence layer: the reified statements (``pkg:Evidence``)
+# and their Web Annotation selectors, whose nodes are ``…/evidence-…`` IRIs.
+EVIDENCE_TERMS = frozenset(
+    str(t) for t in (PKG.Evidence, PKG.rule, RDF.Statement, RDF.subject, RDF.predicate, RDF.object,
+                     PROV.wasDerivedFrom, OA.hasSelector, OA.TextPositionSelector, OA.TextQuoteSelector,
+                     OA.start, OA.end, OA.exact))
+
 __all__ = ["PKG", "ID", "ELI", "OA", "DCTERMS", "ORG", "OWL", "PROV", "QB", "RDF", "RDFS",
-           "SDO", "SKOS", "XSD", "GEO", "TIME", "PREFIXES", "bind_prefixes"]
+           "SDO", "SKOS", "XSD", "GEO", "TIME", "PREFIXES", "EVIDENCE_TERMS", "bind_prefixes"]
 
 
 def bind_prefixes(graph) -> None:

@@ -19,6 +19,7 @@ import secrets
 import shutil
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph
 
@@ -59,6 +60,35 @@ def turtle_from_ntriples(ntriples: Path, turtle: Path) -> None:
                          prefixes={k: str(v) for k, v in PREFIXES.items()})
 
 
+# Subjects of the evidence layer (``plankg.graph.ids.child_iri(…, "evidence", …)``
+# and the selectors below them), as they appear in an N-Triples row.
+_EVIDENCE_SEGMENT = b"/evidence-"
+
+
+def in_evidence_layer(row: bytes) -> bool:
+    """Whether an N-Triples row belongs to the evidence layer: its subject is
+    an evidence node or one of its selectors.
+
+    >>> in_evidence_layer(b'<https://w3id.org/plankg/id/plan/x/evidence-1a/quote> <p> "q" .')
+    True
+    >>> in_evidence_layer(b'<https://w3id.org/plankg/id/plan/x> <p> <https://w3id.org/plankg/id/plan/x/evidence-1a> .')
+    False
+    """
+    return row.find(_EVIDENCE_SEGMENT, 0, row.find(b" ")) >= 0
+
+
+def facts_run(run: Path) -> Path:
+    """Where ``write_run`` puts the facts layer of the run ``run``."""
+    return run.with_name(f"{run.stem}.facts{run.suffix}")
+
+
+def write_run(rows: list[bytes], run: Path) -> None:
+    """Write sorted N-Triples ``rows`` as the run ``run``, and the ones outside
+    the evidence layer as its facts run (``facts_run``)."""
+    run.write_bytes(b"".join(rows))
+    facts_run(run).write_bytes(b"".join(r for r in rows if not in_evidence_layer(r)))
+
+
 def merge_runs(runs: list[Path], dest: Path, buffer: int = 1 << 20) -> int:
     """Merge sorted runs of N-Triples rows into one sorted file without
     duplicates (what sorting all rows in memory gives); the number of rows."""
@@ -83,11 +113,26 @@ def merge_runs(runs: list[Path], dest: Path, buffer: int = 1 << 20) -> int:
             f.close()
 
 
-def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None, parallel: bool = False) -> int:
+def facts_layer(ntriples: Path, dest: Path) -> int:
+    """Write the rows of an N-Triples file outside the evidence layer to
+    ``dest``; the number written."""
+    count = 0
+    with open(ntriples, "rb") as rows, open(dest, "wb") as out:
+        for row in rows:
+            if not in_evidence_layer(row):
+                out.write(row)
+                count += 1
+    return count
+
+
+def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None, parallel: bool = False,
+                      facts: Path | None = None) -> int:
     """``graph.nt`` (merged from ``runs``) and ``graph.ttl`` into ``folder``,
     and ``store/`` when ``store`` says so (``None``: for ``STORE_AUTO_TRIPLES``
     triples or more); with ``parallel``, Turtle and the store are written side
-    by side (Oxigraph releases the GIL while it loads). The number of triples.
+    by side (Oxigraph releases the GIL while it loads). With ``facts``, the
+    graph's facts layer (``facts_layer``) is merged there from the runs'
+    ``facts_run``\ s. The number of triples.
 
     The store is bulk-loaded from ``graph.nt`` in one go: loading the runs one
     by one while they are written overlaps more work, but every run spans the
@@ -96,6 +141,8 @@ def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None,
     """
     nt = folder / GRAPH_NT
     triples = merge_runs(runs, nt)
+    if facts is not None:
+        merge_runs([facts_run(run) for run in runs], facts)
     wanted = store or (store is None and triples >= STORE_AUTO_TRIPLES)
     if not parallel or not wanted:
         turtle_from_ntriples(nt, folder / GRAPH_TTL)
@@ -274,21 +321,31 @@ def write_store(ntriples: Path, dest: Path) -> Path:
     return dest
 
 
+def replace_folder(target: Path, write: Callable[[Path], object]) -> Path:
+    """Write a folder of a build with ``write(folder)`` into a fresh sibling of
+    ``target`` and put it in place of ``target`` in one step; a failure leaves
+    ``target`` as it was and raises ``OutputError``."""
+    try:
+        remove_stale_temporaries(target)
+        tmp = _fresh_sibling(target, "tmp")
+        try:
+            write(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _replace_dir(tmp, target)
+    except OSError as exc:
+        raise errors.OutputError(target, exc) from None
+    return target
+
+
 def add_store(graph_dir: str | Path) -> Path:
     """Give an existing build (an older one, or a small one) its ``store/``,
     written beside it first and renamed in one step; an existing store is
     replaced the same way."""
     graph_dir = Path(graph_dir)
     nt = graph_file(graph_dir)
-    target = graph_dir / STORE_DIR
-    try:
-        remove_stale_temporaries(target)
-        tmp = _fresh_sibling(target, "tmp")
-        write_store(nt, tmp)
-        _replace_dir(tmp, target)
-    except OSError as exc:
-        raise errors.OutputError(target, exc) from None
-    return target
+    return replace_folder(graph_dir / STORE_DIR, lambda tmp: write_store(nt, tmp))
 
 
 def has_store(graph_dir: str | Path) -> bool:
@@ -315,9 +372,13 @@ def open_store(graph_dir: str | Path, note=None) -> pyoxigraph.Store:
 
 def load_store(graph_dir: str | Path) -> pyoxigraph.Store:
     """An in-memory Oxigraph store holding a build's graph, parsed from ``graph.nt``."""
-    path = graph_file(graph_dir)
+    return memory_store(graph_file(graph_dir))
+
+
+def memory_store(ntriples: Path) -> pyoxigraph.Store:
+    """An in-memory Oxigraph store of an N-Triples file."""
     store = pyoxigraph.Store()
-    store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
     return store
 
 

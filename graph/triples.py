@@ -123,12 +123,13 @@ class TripleSet:
         objects = self._objects.get((subject, predicate))
         return objects[0] if objects else None
 
-    def ntriples(self) -> bytes:
-        """Sorted UTF-8 N-Triples, one triple a line: the same triples give the same bytes.
+    def rows(self) -> list[bytes]:
+        """The UTF-8 N-Triples rows, sorted as bytes (for UTF-8, code-point order)."""
+        return sorted(self._rows)
 
-        Rows are sorted as bytes, which for UTF-8 is code-point order.
-        """
-        return b"".join(sorted(self._rows))
+    def ntriples(self) -> bytes:
+        """Sorted UTF-8 N-Triples, one triple a line: the same triples give the same bytes."""
+        return b"".join(self.rows())
 
     def write_ntriples(self, path, chunk: int = 65536) -> None:
         """Write ``ntriples()`` to the file ``path`` without building the whole

@@ -88,6 +88,7 @@ def build(
     from plankg.context import ReferenceData
     from plankg.graph.store import BuildFolder, write_graph_files, write_manifest
     from plankg.pipeline import ExtractionStats, default_jobs
+    from plankg.queries.answers import write_answers
     started = time.perf_counter()
     paths = list(paths) if paths else [default_corpus()]
     ref = ReferenceData.load(reference)
@@ -98,7 +99,9 @@ def build(
                                  cache=open_cache(cache, out, ref), stats=stats)
         if not corpus.documents:
             raise EmptyBuildError(corpus.errors)
-        triples = write_graph_files(corpus.runs, folder.path, store, parallel=workers > 1)
+        facts = folder.work / "facts.nt"
+        triples = write_graph_files(corpus.runs, folder.path, store, parallel=workers > 1, facts=facts)
+        write_answers(folder.path, facts)
         manifest = build_manifest(corpus.findings, corpus.errors, corpus.warnings, triples, ref.extra_dirs)
         manifest["extraction"] = {"extracted": stats.extracted, "cached": stats.cached}
         write_manifest(folder.path, manifest)
@@ -141,39 +144,53 @@ def build_manifest(findings: list, errors: list[str], warnings: list[str], tripl
             "errors": errors, "warnings": warnings, "triples": triples, **corpus_report(findings)}
 
 
-def run_sparql(store, sparql: str, columns: list[str]) -> QueryResult:
-    """Run a SELECT on an Oxigraph store; cells become plain strings."""
-    rows = []
-    for solution in store.query(sparql):
-        row = []
-        for col in columns:
-            term = solution[col]
-            row.append("" if term is None else term.value)
-        rows.append(tuple(row))
-    return QueryResult(list(columns), rows)
+run_sparql = canned.run_sparql
 
 
-def query(name: str, graph_dir: str | Path = "out", engine: str = "sparql", **neo4j) -> QueryResult:
-    """Answer a canned question on a build (``engine``: sparql or neo4j)."""
+def query(name: str, graph_dir: str | Path = "out", engine: str = "sparql", stored: bool = True,
+          **neo4j) -> QueryResult:
+    """Answer a canned question on a build (``engine``: sparql or neo4j).
+
+    With the SPARQL engine the build's stored answer is read when it has one
+    for this text of the query (``plankg.queries.answers``); ``stored=False``
+    evaluates the query on the build's store instead.
+    """
     q = canned.get(name)
     if engine == "sparql":
+        from plankg.queries.answers import answer, read_answer
+
+        stored_answer = read_answer(graph_dir, q) if stored else None
+        if stored_answer is not None:
+            return stored_answer
         from plankg.graph.store import open_store
 
-        result = run_sparql(open_store(graph_dir), q.sparql, q.columns)
-    elif engine == "neo4j":
+        return answer(q, open_store(graph_dir))
+    if engine == "neo4j":
         from plankg.graph.neo4j_store import run_cypher
 
         result = run_cypher(q, **neo4j)
-    else:
-        raise QueryError(f"unknown engine {engine!r}; use sparql or neo4j")
-    return QueryResult(result.columns, canned.sort_list_cells(q, result.rows))
+        return QueryResult(result.columns, canned.sort_list_cells(q, result.rows))
+    raise QueryError(f"unknown engine {engine!r}; use sparql or neo4j")
+
+
+def stored_answer(name: str, graph_dir: str | Path = "out") -> Path | None:
+    """The CSV file holding a build's answer to a canned question (what
+    ``query(name).rows`` gives, with a header row), or None when the build has
+    none for this text of the query."""
+    from plankg.queries.answers import answer_file
+
+    return answer_file(graph_dir, canned.get(name))
 
 
 def add_store(graph_dir: str | Path = "out") -> Path:
-    """Write ``graph_dir/store/`` for a build that lacks one (older or small builds)."""
+    """Write ``graph_dir/store/`` and ``graph_dir/answers/`` for a build that
+    lacks them (older or small builds)."""
     from plankg.graph.store import add_store as _add_store
+    from plankg.queries.answers import add_answers
 
-    return _add_store(graph_dir)
+    path = _add_store(graph_dir)
+    add_answers(graph_dir)
+    return path
 
 
 def push(graph_dir: str | Path, endpoint: str, graph_iri: str | None = None, user: str | None = None,

@@ -32,6 +32,7 @@ from plankg.errors import PlankgError
 from plankg.facts import CorpusFacts, DocumentFacts
 from plankg.graph.rdf import (CorpusIndex, GraphBuilder, add_corpus_triples, add_document_triples, corpus_index,
                               cyclic_gc_paused, write_context)
+from plankg.graph.store import write_run
 from plankg.loaders.reader import DocumentError, find_documents
 from plankg.pipeline import (_WORKER, DocumentJob, ExtractionStats, _workers, extract_job, hash_files, with_job_source,
                              worker_map, worker_pool)
@@ -145,7 +146,7 @@ def assemble_batch(batch: Batch, reference: ReferenceData, resolution: Resolutio
             doc = resolved_document(stored[0], outline, resolution.lexicon)
             add_document_triples(w, doc)
             findings.append(document_findings(doc))
-    batch.run.write_bytes(builder.graph.ntriples())
+    write_run(builder.graph.rows(), batch.run)
     return RunResult(batch.run, findings)
 
 
@@ -153,7 +154,7 @@ def corpus_run(resolution: Resolution, reference: ReferenceData, run: Path) -> R
     """The run of the triples that belong to the corpus, not to one document."""
     builder = GraphBuilder(reference)
     add_corpus_triples(builder, resolution.index)
-    run.write_bytes(builder.graph.ntriples())
+    write_run(builder.graph.rows(), run)
     return RunResult(run)
 
 

@@ -1,10 +1,9 @@
 """The ``plankg`` command line. Each command is a thin layer over ``plankg.api``."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -21,11 +20,9 @@ FORMATS = ["table", "csv", "json"]
 def format_rows(result: api.QueryResult, fmt: str) -> str:
     """Render query rows as an aligned table, CSV (header row) or JSON records."""
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows(result.rows)
-        return buf.getvalue()
+        from plankg.queries.answers import to_csv
+
+        return to_csv(result)
     if fmt == "json":
         return json.dumps([dict(zip(result.columns, r)) for r in result.rows], ensure_ascii=False, indent=2) + "\n"
     return _table(result.columns, result.rows)
@@ -156,6 +153,13 @@ def query(name: str | None, graph_dir: Path, fmt: str, engine: str, uri: str, us
         for q in canned.all_queries():
             click.echo(f"{q.name:<22} {q.question}\n{'':<22} columns: {', '.join(q.columns)}")
         return
+    if engine == "sparql" and fmt == "csv":
+        stored = api.stored_answer(name, graph_dir)
+        if stored is not None:
+            with open(stored, "rb") as answer:
+                sys.stdout.flush()
+                shutil.copyfileobj(answer, sys.stdout.buffer)
+            return
     kwargs = {} if engine == "sparql" else {"uri": uri, "user": user, "database": database}
     result = api.query(name, graph_dir=graph_dir, engine=engine, **kwargs)
     click.echo(format_rows(result, fmt), nl=False)
@@ -219,7 +223,8 @@ def export(dest: Path, graph_dir: Path, fmt: str | None, license_: str | None) -
 @main.command("store")
 @click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(path_type=Path))
 def store_cmd(graph_dir: Path) -> None:
-    """Write GRAPH/store/, the Oxigraph store of a build that lacks one (an older or a small build)."""
+    """Write GRAPH/store/ and GRAPH/answers/, the Oxigraph store and the canned answers,
+    for a build that lacks them (an older or a small build)."""
     path = api.add_store(graph_dir)
     click.echo(f"wrote {path}")
 

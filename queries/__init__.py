@@ -81,6 +81,18 @@ def get(name: str) -> CannedQuery:
     return CannedQuery(name, _header(sparql, "question"), columns, _notes(sparql), sparql, cypher, lists)
 
 
+def run_sparql(store, sparql: str, columns: list[str]) -> QueryResult:
+    """Run a SELECT on an Oxigraph store; cells become plain strings."""
+    rows = []
+    for solution in store.query(sparql):
+        row = []
+        for col in columns:
+            term = solution[col]
+            row.append("" if term is None else term.value)
+        rows.append(tuple(row))
+    return QueryResult(list(columns), rows)
+
+
 LIST_SEPARATOR = "；"
 
 

@@ -53,7 +53,7 @@ def tiny_batches(monkeypatch):
 def test_runs_merge_into_the_in_memory_graph(tmp_path, corpus_paths, in_memory, tiny_batches, jobs):
     out = plankg.build(corpus_paths, out=tmp_path / "out", jobs=jobs, store=True).out
     assert (out / "graph.nt").read_bytes() == in_memory
-    assert sorted(p.name for p in out.iterdir()) == ["build.json", "graph.nt", "graph.ttl", "store"]
+    assert sorted(p.name for p in out.iterdir()) == ["answers", "build.json", "graph.nt", "graph.ttl", "store"]
     held = pyoxigraph.Store.read_only(str(out / "store"))
     parsed = pyoxigraph.Store()
     parsed.bulk_load(path=str(out / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -95,7 +95,7 @@ def test_the_store_is_written_only_for_large_graphs(tmp_path, corpus_dir, monkey
 
 def test_a_spill_that_cannot_be_written_leaves_the_previous_build(tmp_path, corpus_dir, monkeypatch):
     out = plankg.build([corpus_dir], out=tmp_path / "out", jobs=1).out
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     real = Path.write_bytes
 
     def full(self, data):
@@ -106,7 +106,7 @@ def test_a_spill_that_cannot_be_written_leaves_the_previous_build(tmp_path, corp
     monkeypatch.setattr(Path, "write_bytes", full)
     with pytest.raises(OutputError, match="No space left on device"):
         plankg.build([corpus_dir], out=out, jobs=1, cache=False)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

@@ -64,13 +64,13 @@ def test_bad_file_is_reported_and_the_rest_builds(tmp_path, corpus_dir):
 def test_strict_failure_leaves_previous_build_intact(tmp_path, corpus_dir, built):
     out = tmp_path / "o"
     shutil.copytree(built, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")
     result = run("build", corpus_dir, bad, "--out", out, "--strict")
     assert result.exit_code == 1
     assert f"{bad}: the file is empty" in result.output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.")]  # no half-written leftovers
 
 

@@ -26,7 +26,8 @@ def run(*args, **kw):
 
 def snapshot(folder: Path) -> dict:
     """Every file under ``folder`` with its bytes and mode, and the folder's own mode."""
-    files = {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mode) for p in sorted(folder.rglob("*"))}
+    files = {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None, p.stat().st_mode)
+             for p in sorted(folder.rglob("*"))}
     return {"mode": folder.stat().st_mode, "files": files}
 
 
@@ -259,7 +260,7 @@ def test_output_folder_follows_the_umask(tmp_path, plans, umask):
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o777 & ~umask
-    assert all(p.stat().st_mode & 0o777 == 0o666 & ~umask for p in out.iterdir())
+    assert all(p.stat().st_mode & 0o777 == (0o777 if p.is_dir() else 0o666) & ~umask for p in out.rglob("*"))
 
 
 def test_leftovers_of_killed_builds_are_removed(tmp_path, plans, previous):

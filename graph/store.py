@@ -49,15 +49,106 @@ def graph_file(graph_dir: str | Path) -> Path:
     return path
 
 
-def turtle_from_ntriples(ntriples: Path, turtle: Path) -> None:
-    """Write the N-Triples file ``ntriples`` as Turtle with the project's
-    prefixes to ``turtle``, streamed through Oxigraph (rdflib's Turtle writer
-    takes over half of a large build's time and holds the whole graph)."""
+# Below this size graph.nt is written as Turtle in one piece: starting worker
+# processes would cost more than they save.
+TURTLE_PIECE_BYTES = 64_000_000
+
+
+def turtle_from_ntriples(ntriples: Path, turtle: Path, workers: int = 1) -> None:
+    """Write the sorted N-Triples file ``ntriples`` as Turtle with the
+    project's prefixes to ``turtle``, streamed through Oxigraph (rdflib's
+    Turtle writer takes over half of a large build's time and holds the whole
+    graph). With ``workers`` > 1 a large file is written in that many pieces
+    side by side (``subject_ranges``), one process each, and joined: the same
+    bytes, since Oxigraph's writer groups only the rows of one subject, which
+    stay in one piece."""
     from plankg.graph.namespaces import PREFIXES
 
-    triples = pyoxigraph.parse(path=str(ntriples), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    pyoxigraph.serialize(triples, output=str(turtle), format=pyoxigraph.RdfFormat.TURTLE,
-                         prefixes={k: str(v) for k, v in PREFIXES.items()})
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    ranges = subject_ranges(ntriples, workers) if ntriples.stat().st_size >= TURTLE_PIECE_BYTES else []
+    if len(ranges) <= 1:
+        turtle_piece(ntriples, 0, None, turtle, prefixes)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pieces = [turtle.with_name(f".{turtle.name}.piece-{k}") for k in range(len(ranges))]
+    try:
+        with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("spawn")) as pool:
+            for done in [pool.submit(turtle_piece, ntriples, start, end, piece, prefixes)
+                         for (start, end), piece in zip(ranges, pieces)]:
+                done.result()
+        with open(turtle, "wb") as out:
+            for k, piece in enumerate(pieces):
+                with open(piece, "rb") as rows:
+                    if k:
+                        rows.seek(_prefix_header_bytes(piece))
+                    shutil.copyfileobj(rows, out, 1 << 20)
+    finally:
+        for piece in pieces:
+            piece.unlink(missing_ok=True)
+
+
+def turtle_piece(ntriples: Path, start: int, end: int | None, turtle: Path, prefixes: dict[str, str]) -> None:
+    """Bytes ``start`` to ``end`` (None: the end) of an N-Triples file, which
+    must be whole rows, written as Turtle to ``turtle`` with ``prefixes``."""
+    with open(ntriples, "rb") as rows:
+        rows.seek(start)
+        source = rows if end is None else _Slice(rows, end - start)
+        triples = pyoxigraph.parse(source, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        pyoxigraph.serialize(triples, output=str(turtle), format=pyoxigraph.RdfFormat.TURTLE, prefixes=prefixes)
+
+
+class _Slice:
+    """The next ``size`` bytes of a binary file, as a file to read."""
+
+    def __init__(self, file, size: int):
+        self.file, self.left = file, size
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        data = self.file.read(n)
+        self.left -= len(data)
+        return data
+
+
+def _prefix_header_bytes(turtle: Path) -> int:
+    """The length of the ``@prefix`` lines a Turtle file starts with."""
+    size = 0
+    with open(turtle, "rb") as rows:
+        for row in rows:
+            if not row.startswith(b"@prefix "):
+                break
+            size += len(row)
+    return size
+
+
+def subject_ranges(ntriples: Path, pieces: int) -> list[tuple[int, int | None]]:
+    """Byte ranges cutting a sorted N-Triples file into at most ``pieces``
+    parts of about equal size, each cut before the first row of a subject,
+    so that no subject's rows are split; the last range ends at None (the end).
+
+    >>> import tempfile, pathlib
+    >>> nt = pathlib.Path(tempfile.mkdtemp()) / "g.nt"
+    >>> _ = nt.write_bytes(b"<a> <p> 1 .\\n<a> <q> 2 .\\n<b> <p> 3 .\\n<c> <p> 4 .\\n")
+    >>> subject_ranges(nt, 2)
+    [(0, 36), (36, None)]
+    """
+    size = ntriples.stat().st_size
+    starts = [0]
+    with open(ntriples, "rb") as rows:
+        for k in range(1, pieces):
+            rows.seek(max(size * k // pieces - 1, starts[-1]))
+            rows.readline()  # to the start of the next row
+            cut, row = rows.tell(), rows.readline()
+            subject = row[:row.find(b" ") + 1]
+            while row and row.startswith(subject):
+                cut, row = rows.tell(), rows.readline()
+            if not row:
+                break
+            if cut > starts[-1]:
+                starts.append(cut)
+    return list(zip(starts, [*starts[1:], None]))
 
 
 # Subjects of the evidence layer (``plankg.graph.ids.child_iri(…, "evidence", …)``
@@ -125,14 +216,15 @@ def facts_layer(ntriples: Path, dest: Path) -> int:
     return count
 
 
-def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None, parallel: bool = False,
+def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None, workers: int = 1,
                       facts: Path | None = None) -> int:
     """``graph.nt`` (merged from ``runs``) and ``graph.ttl`` into ``folder``,
     and ``store/`` when ``store`` says so (``None``: for ``STORE_AUTO_TRIPLES``
-    triples or more); with ``parallel``, Turtle and the store are written side
-    by side (Oxigraph releases the GIL while it loads). With ``facts``, the
+    triples or more); with more than one of ``workers``, Turtle and the store
+    are written side by side (Oxigraph releases the GIL while it loads), and
+    Turtle in ``workers`` pieces (``turtle_from_ntriples``). With ``facts``, the
     graph's facts layer (``facts_layer``) is merged there from the runs'
-    ``facts_run``\ s. The number of triples.
+    ``facts_run`` files. The number of triples.
 
     The store is bulk-loaded from ``graph.nt`` in one go: loading the runs one
     by one while they are written overlaps more work, but every run spans the
@@ -144,8 +236,8 @@ def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None,
     if facts is not None:
         merge_runs([facts_run(run) for run in runs], facts)
     wanted = store or (store is None and triples >= STORE_AUTO_TRIPLES)
-    if not parallel or not wanted:
-        turtle_from_ntriples(nt, folder / GRAPH_TTL)
+    if workers <= 1 or not wanted:
+        turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
         if wanted:
             write_store(nt, folder / STORE_DIR)
         return triples
@@ -154,7 +246,7 @@ def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None,
     with ThreadPoolExecutor(1) as threads:
         loaded = threads.submit(write_store, nt, folder / STORE_DIR)
         try:
-            turtle_from_ntriples(nt, folder / GRAPH_TTL)
+            turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
         finally:
             loaded.result()
     return triples

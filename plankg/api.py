@@ -100,7 +100,7 @@ def build(
         if not corpus.documents:
             raise EmptyBuildError(corpus.errors)
         facts = folder.work / "facts.nt"
-        triples = write_graph_files(corpus.runs, folder.path, store, parallel=workers > 1, facts=facts)
+        triples = write_graph_files(corpus.runs, folder.path, store, workers=workers, facts=facts)
         write_answers(folder.path, facts)
         manifest = build_manifest(corpus.findings, corpus.errors, corpus.warnings, triples, ref.extra_dirs)
         manifest["extraction"] = {"extracted": stats.extracted, "cached": stats.cached}

@@ -125,7 +125,7 @@ def test_interrupt_leaves_previous_build(plans, previous, monkeypatch, stage):
     from plankg import pipeline
     from plankg.graph.triples import TripleSet
 
-    target = {"extract": (pipeline, "extract_document"), "serialise": (TripleSet, "ntriples"),
+    target = {"extract": (pipeline, "extract_document"), "serialise": (TripleSet, "rows"),
               "turtle": (store, "turtle_from_ntriples"), "swap": (store, "_exchange")}[stage]
     monkeypatch.setattr(*target, interrupt)
     with pytest.raises(KeyboardInterrupt):
@@ -164,7 +164,7 @@ def test_graph_that_fails_to_serialise(plans, previous, monkeypatch):
     def broken(self):
         raise ValueError("cannot serialise")
 
-    monkeypatch.setattr(TripleSet, "ntriples", broken)
+    monkeypatch.setattr(TripleSet, "rows", broken)
     with pytest.raises(ValueError):
         plankg.build([plans], out=out)
     assert snapshot(out) == before and leftovers(out) == []

@@ -109,3 +109,19 @@ def test_add_store_gives_an_older_build_its_store_and_replaces_it_in_one_step(st
     assert len(reader) == len(store.open_store(old)) == len(store.load_store(old))
     assert (old / "graph.nt").read_bytes() == nt
     assert sorted(p.name for p in old.iterdir()) == ["answers", "build.json", "graph.nt", "graph.ttl", "store"]
+
+
+@pytest.mark.parametrize("workers", [2, 3, 8])
+def test_turtle_written_in_pieces_is_the_same_bytes(built, tmp_path, monkeypatch, workers):
+    monkeypatch.setattr(store, "TURTLE_PIECE_BYTES", 0)
+    nt = built / "graph.nt"
+    ranges = store.subject_ranges(nt, workers)
+    assert 1 < len(ranges) <= workers and ranges[0][0] == 0 and ranges[-1][1] is None
+    rows = nt.read_bytes()
+    for (start, _), (cut, _) in zip(ranges, ranges[1:]):
+        assert rows[cut - 1:cut] == b"\n"
+        before = rows[:cut].rsplit(b"\n", 2)[-2]
+        assert before.split(b" ", 1)[0] != rows[cut:].split(b" ", 1)[0]  # no subject is split
+    store.turtle_from_ntriples(nt, tmp_path / "graph.ttl", workers)
+    assert (tmp_path / "graph.ttl").read_bytes() == (built / "graph.ttl").read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]

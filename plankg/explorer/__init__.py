@@ -119,9 +119,10 @@ def routes(graph_dir: str | Path, sources=None) -> list[BaseRoute]:
         if name not in queries:
             raise HTTPException(404, f"no canned query {name}")
         q = queries[name]
-        from plankg.api import run_sparql
+        from plankg.queries.answers import answer, read_answer
 
-        return q, canned.QueryResult(q.columns, canned.sort_list_cells(q, run_sparql(ex.store, q.sparql, q.columns).rows))
+        stored = read_answer(graph_dir, q)
+        return q, stored if stored is not None else answer(q, ex.store)
 
     async def query_page(request: Request):
         name = request.path_params["name"]

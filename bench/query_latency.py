@@ -1,4 +1,4 @@
-"""Canned-query latency on a build: the on-disk store against parsing graph.nt.
+"""Canned-query latency on a build: stored answers, the on-disk store, parsing graph.nt.
 
 Usage: python bench/query_latency.py BUILD_DIR [BUILD_DIR ...] [--repeat 10] [--copies N]
 

@@ -11,7 +11,9 @@ in-memory Oxigraph store of the graph without its evidence layer (the
 ``…/evidence-…`` nodes and their selectors, nine tenths of the triples); a
 question that touches the evidence vocabulary (``pkg:Evidence``,
 ``rdf:object``, ``oa:…``, ``prov:wasDerivedFrom``) or has a variable in
-predicate position is answered on the whole graph instead. Each file holds
+predicate position is answered on the whole graph instead (on ``store/``,
+or, for a build without one, in memory if the graph is small enough; else
+that question gets no stored answer and is evaluated when asked). Each file holds
 what ``plankg query NAME --format csv`` prints; ``answers/index.json`` records
 the digest of each query's text, and an answer whose query has changed since
 (a newer plankg) is not used: the question is evaluated on the store again.
@@ -36,6 +38,10 @@ FORMAT = 1
 # The facts layer is held in memory to be answered; a larger one (about 2.5 GB
 # of memory at this size) is answered on the on-disk store instead.
 IN_MEMORY_TRIPLES = 5_000_000
+# A build without store/ whose graph.nt is larger (about 5 M triples) gets no
+# stored answers to the evidence questions: they would need the whole graph in
+# memory, so they are evaluated when asked, as before.
+IN_MEMORY_GRAPH_BYTES = 700_000_000
 
 
 def digest(query: canned.CannedQuery) -> str:
@@ -117,8 +123,12 @@ def write_answers(graph_dir: Path, facts: Path | None = None, dest: Path | None 
         facts_store = gstore.memory_store(facts) if count <= IN_MEMORY_TRIPLES else None
         whole = None
         index = {}
+        whole_fits = gstore.has_store(graph_dir) or \
+            gstore.graph_file(graph_dir).stat().st_size <= IN_MEMORY_GRAPH_BYTES
         for query in canned.all_queries():
             on_facts = facts_store is not None and not needs_evidence(query)
+            if not on_facts and not whole_fits:
+                continue
             if not on_facts and whole is None:
                 whole = gstore.open_store(graph_dir, note=lambda message: None)
             result = answer(query, facts_store if on_facts else whole)

@@ -134,3 +134,14 @@ def test_large_facts_layers_are_answered_on_the_store(built, tmp_path, monkeypat
     for name in canned.names():
         assert (graph_dir / "answers" / f"{name}.csv").read_bytes() == \
             (built / "answers" / f"{name}.csv").read_bytes()
+
+
+def test_a_large_build_without_a_store_leaves_the_evidence_questions_to_query_time(built, tmp_path, monkeypatch):
+    graph_dir = tmp_path / "out"
+    shutil.copytree(built, graph_dir, ignore=shutil.ignore_patterns("answers", "store"))
+    monkeypatch.setattr(answers, "IN_MEMORY_GRAPH_BYTES", 0)
+    answers.add_answers(graph_dir)
+    index = json.loads((graph_dir / "answers" / "index.json").read_text("utf-8"))
+    assert "unresolved" not in index["answers"] and "plans" in index["answers"]
+    assert answers.answer_file(graph_dir, canned.get("unresolved")) is None
+    assert plankg.query("unresolved", graph_dir=graph_dir) == plankg.query("unresolved", graph_dir=built)

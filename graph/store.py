@@ -217,17 +217,14 @@ def facts_layer(ntriples: Path, dest: Path) -> int:
 
 
 def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None, workers: int = 1,
-                      facts: Path | None = None,
-                      meanwhile: Callable[[Callable[[], object]], object] | None = None) -> int:
+                      facts: Path | None = None) -> int:
     """``graph.nt`` (merged from ``runs``) and ``graph.ttl`` into ``folder``,
     and ``store/`` when ``store`` says so (``None``: for ``STORE_AUTO_TRIPLES``
     triples or more); with more than one of ``workers``, Turtle and the store
     are written side by side (Oxigraph releases the GIL while it loads), and
     Turtle in ``workers`` pieces (``turtle_from_ntriples``). With ``facts``, the
     graph's facts layer (``facts_layer``) is merged there from the runs'
-    ``facts_run`` files. ``meanwhile(store_ready)``, when given, runs once the
-    Turtle is written, while the store may still be loading; it calls
-    ``store_ready()`` to wait for it. The number of triples.
+    ``facts_run`` files. The number of triples.
 
     The store is bulk-loaded from ``graph.nt`` in one go: loading the runs one
     by one while they are written overlaps more work, but every run spans the
@@ -239,12 +236,10 @@ def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None,
     if facts is not None:
         merge_runs([facts_run(run) for run in runs], facts)
     wanted = store or (store is None and triples >= STORE_AUTO_TRIPLES)
-    meanwhile = meanwhile or (lambda store_ready: None)
     if workers <= 1 or not wanted:
         turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
         if wanted:
             write_store(nt, folder / STORE_DIR)
-        meanwhile(lambda: None)
         return triples
     from concurrent.futures import ThreadPoolExecutor
 
@@ -252,7 +247,6 @@ def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None,
         loaded = threads.submit(write_store, nt, folder / STORE_DIR)
         try:
             turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
-            meanwhile(loaded.result)
         finally:
             loaded.result()
     return triples

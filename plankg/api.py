@@ -100,9 +100,8 @@ def build(
         if not corpus.documents:
             raise EmptyBuildError(corpus.errors)
         facts = folder.work / "facts.nt"
-        triples = write_graph_files(corpus.runs, folder.path, store, workers=workers, facts=facts,
-                                    meanwhile=lambda store_ready: write_answers(folder.path, facts,
-                                                                                store_ready=store_ready))
+        triples = write_graph_files(corpus.runs, folder.path, store, workers=workers, facts=facts)
+        write_answers(folder.path, facts)
         manifest = build_manifest(corpus.findings, corpus.errors, corpus.warnings, triples, ref.extra_dirs)
         manifest["extraction"] = {"extracted": stats.extracted, "cached": stats.cached}
         write_manifest(folder.path, manifest)

@@ -29,7 +29,6 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import Callable
 
 from plankg import queries as canned
 
@@ -102,15 +101,12 @@ def needs_evidence(query: canned.CannedQuery) -> bool:
     return variable_predicate or bool(iris & EVIDENCE_TERMS)
 
 
-def write_answers(graph_dir: Path, facts: Path | None = None, dest: Path | None = None,
-                  store_ready: Callable[[], object] | None = None) -> Path:
+def write_answers(graph_dir: Path, facts: Path | None = None, dest: Path | None = None) -> Path:
     """Answer every canned question on the build in ``graph_dir`` into
     ``dest`` (default ``graph_dir/answers/``, which must not exist yet or be
     empty); ``facts`` is the graph's facts layer as N-Triples
     (``plankg.graph.store.facts_layer``), made from ``graph.nt`` when not
-    given. The questions on the facts layer come first; ``store_ready`` is
-    called before the first question on the whole graph (a build still
-    loading ``store/`` waits for it there). Returns the folder."""
+    given. Returns the folder."""
     from plankg.graph import store as gstore
 
     graph_dir = Path(graph_dir)
@@ -123,29 +119,22 @@ def write_answers(graph_dir: Path, facts: Path | None = None, dest: Path | None 
     else:
         with open(facts, "rb") as rows:
             count = sum(1 for _ in rows)
-    index = {}
-
-    def write(query: canned.CannedQuery, store, graph: str) -> None:
-        result = answer(query, store)
-        (folder / f"{query.name}.csv").write_text(to_csv(result), encoding="utf-8")
-        index[query.name] = {"sha256": digest(query), "rows": len(result.rows), "graph": graph}
-
     try:
         facts_store = gstore.memory_store(facts) if count <= IN_MEMORY_TRIPLES else None
-        on_whole = []
+        whole = None
+        index = {}
+        whole_fits = gstore.has_store(graph_dir) or \
+            gstore.graph_file(graph_dir).stat().st_size <= IN_MEMORY_GRAPH_BYTES
         for query in canned.all_queries():
-            if facts_store is not None and not needs_evidence(query):
-                write(query, facts_store, "facts")
-            else:
-                on_whole.append(query)
-        del facts_store
-        if on_whole and store_ready is not None:
-            store_ready()
-        if on_whole and (gstore.has_store(graph_dir) or
-                         gstore.graph_file(graph_dir).stat().st_size <= IN_MEMORY_GRAPH_BYTES):
-            whole = gstore.open_store(graph_dir, note=lambda message: None)
-            for query in on_whole:
-                write(query, whole, "whole")
+            on_facts = facts_store is not None and not needs_evidence(query)
+            if not on_facts and not whole_fits:
+                continue
+            if not on_facts and whole is None:
+                whole = gstore.open_store(graph_dir, note=lambda message: None)
+            result = answer(query, facts_store if on_facts else whole)
+            (folder / f"{query.name}.csv").write_text(to_csv(result), encoding="utf-8")
+            index[query.name] = {"sha256": digest(query), "rows": len(result.rows),
+                                 "graph": "facts" if on_facts else "whole"}
     finally:
         if made_here:
             facts.unlink(missing_ok=True)

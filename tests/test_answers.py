@@ -145,29 +145,3 @@ def test_a_large_build_without_a_store_leaves_the_evidence_questions_to_query_ti
     assert "unresolved" not in index["answers"] and "plans" in index["answers"]
     assert answers.answer_file(graph_dir, canned.get("unresolved")) is None
     assert plankg.query("unresolved", graph_dir=graph_dir) == plankg.query("unresolved", graph_dir=built)
-
-
-def test_answers_computed_while_the_store_loads_are_the_same(built, corpus_dir, tmp_path, monkeypatch):
-    loading = {"done": False}
-    write_store = store.write_store
-
-    def slow_store(ntriples, dest):
-        result = write_store(ntriples, dest)
-        loading["done"] = True
-        return result
-
-    seen = []
-    answer = answers.answer
-
-    def watched(query, on):
-        seen.append((query.name, loading["done"]))
-        return answer(query, on)
-
-    monkeypatch.setattr(store, "write_store", slow_store)
-    monkeypatch.setattr(answers, "answer", watched)
-    out = tmp_path / "out"
-    plankg.build([corpus_dir], out=out, jobs=2, store=True)
-    assert dict(seen)["unresolved"] is True  # an evidence question waits for the store
-    assert sorted(name for name, _ in seen) == canned.names()
-    for name in canned.names():
-        assert (out / "answers" / f"{name}.csv").read_bytes() == (built / "answers" / f"{name}.csv").read_bytes()

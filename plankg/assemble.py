@@ -50,6 +50,9 @@ BATCHES_PER_WORKER = 4
 MAX_RUNS = 400
 
 
+OUTLINE = "outline"  # the cache entry holding a document's outline beside its facts
+
+
 @dataclass
 class Outline:
     """What extracting one document gives back to the build: its outline (the
@@ -76,17 +79,33 @@ def extract_outline(job: DocumentJob, reference: ReferenceData, spill: FactCache
                     strict: bool = False) -> Outline:
     """Extract one document (or take it from ``cache``), store its facts in the
     cache or else in ``spill``, and return its ``Outline``."""
+    hit = cache.get(job.sha256, job.name, OUTLINE) if cache else None
+    if hit is not None:  # a tenth of the bytes to unpickle; the facts entry is only hashed
+        (outline, facts_digest), characters = hit
+        if cache.digest(job.sha256, job.name) == facts_digest:
+            return Outline(job, with_job_source(outline, job), [], characters, cached=True, in_cache=True)
     hit = cache.get(job.sha256, job.name) if cache else None
     if hit is not None:
         facts, characters = hit
+        keep_outline(cache, job, facts, characters)
         return Outline(job, outline_of(with_job_source(facts, job)), [], characters, cached=True, in_cache=True)
     result = extract_job(job, reference, strict, keep_text=False)
     if result.facts is None:
         return Outline(job, None, result.errors)
     in_cache = bool(cache and cache.put(job.sha256, job.name, result.facts, result.characters))
-    if not in_cache:
+    if in_cache:
+        keep_outline(cache, job, result.facts, result.characters)
+    else:
         spill.put(job.sha256, job.name, result.facts, result.characters)
     return Outline(job, outline_of(result.facts), result.errors, result.characters, in_cache=in_cache)
+
+
+def keep_outline(cache: FactCache, job: DocumentJob, facts: DocumentFacts, characters: int) -> None:
+    """Store a document's outline beside its facts in ``cache``, with the
+    digest of the facts entry it was taken from."""
+    digest = cache.digest(job.sha256, job.name)
+    if digest is not None:
+        cache.put(job.sha256, job.name, (outline_of(facts), digest), characters, OUTLINE)
 
 
 @dataclass(frozen=True)

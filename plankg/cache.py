@@ -97,15 +97,17 @@ class FactCache:
         self.version = version
         self.required = required
 
-    def _key(self, sha256: str, name: str) -> str:
-        return hashlib.sha256(f"{self.version}\0{sha256}\0{name}".encode("utf-8", "surrogateescape")).hexdigest()
+    def _key(self, sha256: str, name: str, part: str = "") -> str:
+        label = f"{self.version}\0{sha256}\0{name}" + (f"\0{part}" if part else "")
+        return hashlib.sha256(label.encode("utf-8", "surrogateescape")).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, sha256: str, name: str):
-        """``(facts, characters)`` of a document, or None when absent or unreadable."""
-        key = self._key(sha256, name)
+    def get(self, sha256: str, name: str, part: str = ""):
+        """``(facts, characters)`` of a document, or None when absent or
+        unreadable; ``part`` names another entry of the document (its outline)."""
+        key = self._key(sha256, name, part)
         try:
             data = self._path(key).read_bytes()
             stored_key, facts, characters = pickle.loads(data)
@@ -113,11 +115,19 @@ class FactCache:
             return None
         return (facts, characters) if stored_key == key else None
 
-    def put(self, sha256: str, name: str, facts, characters: int) -> bool:
-        """Store a document's facts atomically (temporary file, then rename);
-        whether it was stored. A cache that cannot be written is skipped, the
-        build goes on (unless the entries are ``required``: then it raises)."""
-        key = self._key(sha256, name)
+    def digest(self, sha256: str, name: str, part: str = "") -> str | None:
+        """The SHA-256 of an entry's bytes (without unpickling it), or None when absent."""
+        try:
+            return hashlib.sha256(self._path(self._key(sha256, name, part)).read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+    def put(self, sha256: str, name: str, facts, characters: int, part: str = "") -> bool:
+        """Store a document's facts (or its ``part``) atomically (temporary
+        file, then rename); whether it was stored. A cache that cannot be
+        written is skipped, the build goes on (unless the entries are
+        ``required``: then it raises)."""
+        key = self._key(sha256, name, part)
         path = self._path(key)
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
         try:

@@ -99,14 +99,35 @@ def test_corrupt_cache_entries_are_ignored_and_rewritten(tmp_path, generated):
     corpus, _ = generated
     cache = tmp_path / "cache"
     plankg.build([corpus], out=tmp_path / "a", cache=cache, jobs=1)
-    entries = sorted(cache.rglob("*.pickle"))
-    assert len(entries) == 8 and not list(cache.rglob(".*tmp*"))
-    entries[0].write_bytes(entries[0].read_bytes()[:50])  # truncated
-    entries[1].write_bytes(b"not a pickle")
+    entries = sorted(cache.rglob("*.pickle"), key=lambda p: p.stat().st_size)
+    assert len(entries) == 16 and not list(cache.rglob(".*tmp*"))  # each document's facts and outline
+    entries[-1].write_bytes(entries[-1].read_bytes()[:50])  # facts, truncated
+    entries[-2].write_bytes(b"not a pickle")
+    entries[0].write_bytes(b"not a pickle")  # an outline: taken from the facts again
     rebuilt = plankg.build([corpus], out=tmp_path / "b", cache=cache, jobs=1)
     assert (rebuilt.extracted, rebuilt.cached) == (2, 6)
     assert _nt(tmp_path / "a") == _nt(tmp_path / "b")
     assert plankg.build([corpus], out=tmp_path / "c", cache=cache).cached == 8
+
+
+def test_outlines_are_read_from_their_own_entries(tmp_path, generated, monkeypatch):
+    from plankg import assemble
+
+    corpus, _ = generated
+    cache = tmp_path / "cache"
+    first = plankg.build([corpus], out=tmp_path / "a", cache=cache, jobs=1)
+    read = []
+    get = assemble.FactCache.get
+
+    def watched(self, sha256, name, part=""):
+        read.append(part)
+        return get(self, sha256, name, part)
+
+    monkeypatch.setattr(assemble.FactCache, "get", watched)
+    again = plankg.build([corpus], out=tmp_path / "b", cache=cache, jobs=1)
+    assert (again.extracted, again.cached) == (0, 8) and _nt(tmp_path / "a") == _nt(tmp_path / "b")
+    assert read.count(assemble.OUTLINE) == 8 and read.count("") == 8  # facts once each: to assemble
+    assert again.characters == first.characters
 
 
 def test_changed_reference_data_invalidates_the_cache(tmp_path):

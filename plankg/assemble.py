@@ -78,7 +78,9 @@ def outline_of(facts: DocumentFacts) -> DocumentFacts:
 def extract_outline(job: DocumentJob, reference: ReferenceData, spill: FactCache, cache: FactCache | None,
                     strict: bool = False) -> Outline:
     """Extract one document (or take it from ``cache``), store its facts in the
-    cache or else in ``spill``, and return its ``Outline``."""
+    cache or else in ``spill``, and return its ``Outline``. A cached outline
+    is read from its own entry while the facts entry it was taken from is
+    unchanged; else it is taken from the facts and kept."""
     hit = cache.get(job.sha256, job.name, OUTLINE) if cache else None
     if hit is not None:  # a tenth of the bytes to unpickle; the facts entry is only hashed
         (outline, facts_digest), characters = hit

@@ -7,7 +7,8 @@ by the file's SHA-256, its name (a title may come from the file name) and the
 file (the shipped gazetteers and the ``--reference`` folders) and of the
 extractor functions registered at run time. Any change to a rule, a gazetteer
 or a reference folder therefore changes every key: the whole corpus is
-extracted again, never a stale mix.
+extracted again, never a stale mix. A document may have other entries beside
+its facts, named by a *part* (the build keeps its outline there).
 
 Entries are pickles written to a temporary file and renamed into place, so a
 killed build leaves no half-written entry; an entry that cannot be read back

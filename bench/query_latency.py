@@ -89,8 +89,11 @@ def answered(build: Path, query) -> bool:
 
 
 def cold_query(graph_dir: Path, repeat: int, name: str = "plans") -> float:
-    """Median wall time of ``plankg query NAME`` in a fresh process (interpreter start included)."""
-    cmd = [sys.executable, "-m", "plankg.cli", "query", name, "--graph", str(graph_dir), "--format", "csv"]
+    """Median wall time of ``plankg query NAME`` in a fresh process (interpreter start included):
+    the installed command beside this interpreter, else ``python -m plankg``."""
+    script = Path(sys.executable).parent / "plankg"
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "plankg"]
+    cmd = [*command, "query", name, "--graph", str(graph_dir), "--format", "csv"]
     return timed(lambda: subprocess.run(cmd, check=True, capture_output=True), repeat)[0]
 
 

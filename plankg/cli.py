@@ -9,50 +9,17 @@ from pathlib import Path
 
 import click
 
-from plankg import api
+from plankg import api, formats
 from plankg import queries as canned
 from plankg.errors import PARTIAL_BUILD_EXIT_CODE, PlankgError
 from plankg.paths import readable
 
-FORMATS = ["table", "csv", "json"]
+FORMATS = list(formats.FORMATS)
 
 
 def format_rows(result: api.QueryResult, fmt: str) -> str:
     """Render query rows as an aligned table, CSV (header row) or JSON records."""
-    if fmt == "csv":
-        from plankg.queries.answers import to_csv
-
-        return to_csv(result)
-    if fmt == "json":
-        return json.dumps([dict(zip(result.columns, r)) for r in result.rows], ensure_ascii=False, indent=2) + "\n"
-    return _table(result.columns, result.rows)
-
-
-def _width(s: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-def _table(columns: list[str], rows: list[tuple[str, ...]], max_cell: int = 48) -> str:
-    def cut(s: str) -> str:
-        out, w = "", 0
-        for ch in s:
-            cw = _width(ch)
-            if w + cw > max_cell:
-                return out + "…"
-            out, w = out + ch, w + cw
-        return out
-
-    cells = [[cut(c) for c in columns]] + [[cut(c) for c in r] for r in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(columns))]
-    lines = []
-    for n, row in enumerate(cells):
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths)).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    lines.append(f"({len(rows)} rows)")
-    return "\n".join(lines) + "\n"
+    return formats.render(result.columns, result.rows, fmt)
 
 
 class _Failure(click.ClickException):

@@ -10,11 +10,14 @@ True
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from importlib import resources
 
 from plankg.errors import QueryError
+
+# The query files, installed beside this module.
+FOLDER = os.path.dirname(os.path.abspath(__file__))
 
 
 class UnknownQueryError(QueryError, KeyError):
@@ -63,22 +66,23 @@ def _notes(text: str) -> str:
 
 def names() -> list[str]:
     """The names of all canned queries, sorted."""
-    files = resources.files("plankg.queries").iterdir()
-    return sorted(f.name[:-3] for f in files if f.name.endswith(".rq"))
+    return sorted(f[:-3] for f in os.listdir(FOLDER) if f.endswith(".rq"))
 
 
 def get(name: str) -> CannedQuery:
     """A canned query by name."""
-    folder = resources.files("plankg.queries")
-    rq = folder.joinpath(f"{name}.rq")
-    if not rq.is_file():
+    if f"{name}.rq" not in os.listdir(FOLDER):
         raise UnknownQueryError(name)
-    sparql = rq.read_text("utf-8")
-    cy = folder.joinpath(f"{name}.cypher")
-    cypher = cy.read_text("utf-8") if cy.is_file() else None
+    sparql = _read(f"{name}.rq")
+    cypher = _read(f"{name}.cypher") if os.path.isfile(os.path.join(FOLDER, f"{name}.cypher")) else None
     columns = [c.strip() for c in _header(sparql, "columns").split(",") if c.strip()]
     lists = tuple(c.strip() for c in _header(sparql, "lists").split(",") if c.strip())
     return CannedQuery(name, _header(sparql, "question"), columns, _notes(sparql), sparql, cypher, lists)
+
+
+def _read(file_name: str) -> str:
+    with open(os.path.join(FOLDER, file_name), encoding="utf-8") as f:
+        return f.read()
 
 
 def run_sparql(store, sparql: str, columns: list[str]) -> QueryResult:

@@ -23,18 +23,12 @@ the digest of each query's text, and an answer whose query has changed since
 """
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
-import os
 from pathlib import Path
 
+from plankg import formats
 from plankg import queries as canned
-
-ANSWERS_DIR = "answers"
-INDEX = "index.json"
-FORMAT = 1
+from plankg.stored_answers import ANSWERS_DIR, FORMAT, INDEX, find_answer, text_digest
 # The facts layer is held in memory to be answered; a larger one (about 2.5 GB
 # of memory at this size) is answered on the on-disk store instead.
 IN_MEMORY_TRIPLES = 5_000_000
@@ -46,16 +40,12 @@ IN_MEMORY_GRAPH_BYTES = 700_000_000
 
 def digest(query: canned.CannedQuery) -> str:
     """The SHA-256 of a canned query's SPARQL text."""
-    return hashlib.sha256(query.sparql.encode("utf-8")).hexdigest()
+    return text_digest(query.sparql)
 
 
 def to_csv(result: canned.QueryResult) -> str:
     """Rows as CSV with a header row, as ``plankg query --format csv`` prints them."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(result.columns)
-    writer.writerows(result.rows)
-    return buf.getvalue()
+    return formats.to_csv(result.columns, result.rows)
 
 
 def from_csv(text: str) -> canned.QueryResult:
@@ -65,8 +55,7 @@ def from_csv(text: str) -> canned.QueryResult:
     >>> from_csv(to_csv(r)) == r
     True
     """
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    return canned.QueryResult(rows[0], [tuple(r) for r in rows[1:]])
+    return canned.QueryResult(*formats.from_csv(text))
 
 
 def needs_evidence(query: canned.CannedQuery) -> bool:
@@ -162,16 +151,8 @@ def answer(query: canned.CannedQuery, store) -> canned.QueryResult:
 def answer_file(graph_dir: str | Path, query: canned.CannedQuery) -> Path | None:
     """The file holding a build's answer to ``query``, or None when the build
     has none (an older build) or it answers another text of the query."""
-    folder = Path(graph_dir) / ANSWERS_DIR
-    try:
-        index = json.loads((folder / INDEX).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    entry = index.get("answers", {}).get(query.name) if index.get("format") == FORMAT else None
-    path = folder / f"{query.name}.csv"
-    if not entry or entry.get("sha256") != digest(query) or not os.path.isfile(path):
-        return None
-    return path
+    path = find_answer(graph_dir, query.name, digest(query))
+    return None if path is None else Path(path)
 
 
 def read_answer(graph_dir: str | Path, query: canned.CannedQuery) -> canned.QueryResult | None:

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import errno
 import glob
+import hashlib
 import heapq
 import json
 import os
 import secrets
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pyoxigraph
 
 from plankg import errors
+from plankg.graph.patch import RowsDiff, patch_store
 
 GRAPH_NT = "graph.nt"
 GRAPH_TTL = "graph.ttl"
@@ -180,9 +183,10 @@ def write_run(rows: list[bytes], run: Path) -> None:
     facts_run(run).write_bytes(b"".join(r for r in rows if not in_evidence_layer(r)))
 
 
-def merge_runs(runs: list[Path], dest: Path, buffer: int = 1 << 20) -> int:
+def merge_runs(runs: list[Path], dest: Path, buffer: int = 1 << 20, digest=None) -> int:
     """Merge sorted runs of N-Triples rows into one sorted file without
-    duplicates (what sorting all rows in memory gives); the number of rows."""
+    duplicates (what sorting all rows in memory gives); the number of rows.
+    ``digest`` (a ``hashlib`` object) is updated with every byte written."""
     files = [open(run, "rb") for run in runs]
     try:
         count, last, pending, size = 0, None, [], 0
@@ -195,13 +199,19 @@ def merge_runs(runs: list[Path], dest: Path, buffer: int = 1 << 20) -> int:
                 pending.append(row)
                 size += len(row)
                 if size >= buffer:
-                    out.write(b"".join(pending))
+                    _write(out, b"".join(pending), digest)
                     pending, size = [], 0
-            out.write(b"".join(pending))
+            _write(out, b"".join(pending), digest)
         return count
     finally:
         for f in files:
             f.close()
+
+
+def _write(out, data: bytes, digest) -> None:
+    out.write(data)
+    if digest is not None:
+        digest.update(data)
 
 
 def facts_layer(ntriples: Path, dest: Path) -> int:
@@ -216,40 +226,70 @@ def facts_layer(ntriples: Path, dest: Path) -> int:
     return count
 
 
+@dataclass
+class GraphFiles:
+    """What ``write_graph_files`` wrote: the number of triples, the SHA-256
+    of ``graph.nt``, and, when ``store/`` was patched from the previous
+    build's, the rows it removed and added (``plankg.graph.patch``)."""
+
+    triples: int
+    sha256: str
+    store_patch: tuple[int, int] | None = None
+
+
+# A store is patched when at most this share of the triples changed; beyond, it is bulk-loaded.
+PATCH_MAX_SHARE = 0.1
+
+
 def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None, workers: int = 1,
-                      facts: Path | None = None) -> int:
+                      facts: Path | None = None, previous: Path | None = None) -> GraphFiles:
     """``graph.nt`` (merged from ``runs``) and ``graph.ttl`` into ``folder``,
     and ``store/`` when ``store`` says so (``None``: for ``STORE_AUTO_TRIPLES``
     triples or more); with more than one of ``workers``, Turtle and the store
     are written side by side (Oxigraph releases the GIL while it loads), and
     Turtle in ``workers`` pieces (``turtle_from_ntriples``). With ``facts``, the
     graph's facts layer (``facts_layer``) is merged there from the runs'
-    ``facts_run`` files. The number of triples.
+    ``facts_run`` files.
 
     The store is bulk-loaded from ``graph.nt`` in one go: loading the runs one
     by one while they are written overlaps more work, but every run spans the
     whole key space, and RocksDB slows down under so many overlapping files
-    (1.5 times the time, a store 1.6 times the size at 16 M triples).
+    (1.5 times the time, a store 1.6 times the size at 16 M triples). When
+    ``previous`` (the build this one replaces) has a store loaded from its
+    ``graph.nt`` and the two graphs differ in at most ``PATCH_MAX_SHARE`` of
+    the rows, its store is copied and patched instead (``plankg.graph.patch``).
     """
     nt = folder / GRAPH_NT
-    triples = merge_runs(runs, nt)
+    digest = hashlib.sha256()
+    triples = merge_runs(runs, nt, digest=digest)
     if facts is not None:
         merge_runs([facts_run(run) for run in runs], facts)
     wanted = store or (store is None and triples >= STORE_AUTO_TRIPLES)
+    patched: list[RowsDiff | None] = [None]
+
+    def store_step() -> None:
+        recorded = recorded_digest(previous) if previous is not None else None
+        if recorded:
+            patched[0] = patch_store(previous / GRAPH_NT, previous / STORE_DIR, recorded, nt, folder / STORE_DIR,
+                                     limit=int(triples * PATCH_MAX_SHARE))
+        if patched[0] is None:
+            write_store(nt, folder / STORE_DIR)
+
     if workers <= 1 or not wanted:
         turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
         if wanted:
-            write_store(nt, folder / STORE_DIR)
-        return triples
-    from concurrent.futures import ThreadPoolExecutor
+            store_step()
+    else:
+        from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(1) as threads:
-        loaded = threads.submit(write_store, nt, folder / STORE_DIR)
-        try:
-            turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
-        finally:
-            loaded.result()
-    return triples
+        with ThreadPoolExecutor(1) as threads:
+            loaded = threads.submit(store_step)
+            try:
+                turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
+            finally:
+                loaded.result()
+    diff = patched[0]
+    return GraphFiles(triples, digest.hexdigest(), None if diff is None else (len(diff.removed), len(diff.added)))
 
 
 class BuildFolder:
@@ -399,6 +439,16 @@ def read_manifest(graph_dir: str | Path) -> dict:
     if not path.exists():
         raise GraphDirError(f"{graph_dir}: not a plankg build (no {MANIFEST}); run `plankg build --out {graph_dir}` first")
     return json.loads(path.read_text("utf-8"))
+
+
+def recorded_digest(graph_dir: Path) -> str | None:
+    """The SHA-256 of its ``graph.nt`` that a build's ``build.json`` records
+    (None for a build by an older plankg, or none at all)."""
+    try:
+        digest = json.loads((Path(graph_dir) / MANIFEST).read_text("utf-8")).get("graph_sha256")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return digest if isinstance(digest, str) else None
 
 
 def write_store(ntriples: Path, dest: Path) -> Path:

@@ -33,6 +33,7 @@ class BuildResult:
     unresolved: dict[str, int] = field(default_factory=dict)  # names no table knows, per kind
     extracted: int = 0  # documents run through the extractors
     cached: int = 0  # documents whose facts came from the cache
+    store_patch: tuple[int, int] | None = None  # rows removed and added when store/ was patched from the previous build's
 
     @property
     def partial(self) -> bool:
@@ -100,9 +101,12 @@ def build(
         if not corpus.documents:
             raise EmptyBuildError(corpus.errors)
         facts = folder.work / "facts.nt"
-        triples = write_graph_files(corpus.runs, folder.path, store, workers=workers, facts=facts)
+        written = write_graph_files(corpus.runs, folder.path, store, workers=workers, facts=facts,
+                                    previous=folder.out if folder.out.is_dir() else None)
+        triples = written.triples
         write_answers(folder.path, facts)
         manifest = build_manifest(corpus.findings, corpus.errors, corpus.warnings, triples, ref.extra_dirs)
+        manifest["graph_sha256"] = written.sha256
         manifest["extraction"] = {"extracted": stats.extracted, "cached": stats.cached}
         write_manifest(folder.path, manifest)
         out_path = folder.commit()
@@ -110,7 +114,7 @@ def build(
         out=out_path, documents=corpus.documents, plans=corpus.plans, triples=triples,
         errors=corpus.errors, warnings=corpus.warnings, seconds=time.perf_counter() - started,
         characters=corpus.characters, unresolved=manifest["unresolved"]["per_kind"],
-        extracted=stats.extracted, cached=stats.cached,
+        extracted=stats.extracted, cached=stats.cached, store_patch=written.store_patch,
     )
 
 

@@ -22,6 +22,10 @@ def format_rows(result: api.QueryResult, fmt: str) -> str:
     return formats.render(result.columns, result.rows, fmt)
 
 
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
 class _Failure(click.ClickException):
     """An expected failure, shown as ``Error: …`` with its exit code."""
 
@@ -93,7 +97,9 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, 
     if not quiet:
         click.echo(
             f"built {readable(result.out)}: {result.documents} documents, {result.plans} plans, "
-            f"{result.triples} triples in {result.seconds:.1f} s ({result.extracted} extracted, {result.cached} cached); "
+            f"{result.triples} triples in {result.seconds:.1f} s ({result.extracted} extracted, {result.cached} cached"
+            + ("" if result.store_patch is None else
+               f"; store patched: {_rows(result.store_patch[0])} removed, {result.store_patch[1]} added") + "); "
             "unresolved names: "
             + (", ".join(f"{n} {kind}" for kind, n in result.unresolved.items()) or "none")
             + (f" (see `plankg query unresolved --graph {readable(result.out)}`)" if result.unresolved else "")

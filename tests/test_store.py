@@ -13,7 +13,7 @@ import plankg
 from plankg import queries as canned
 from plankg.api import run_sparql
 from plankg.errors import OutputError
-from plankg.graph import store
+from plankg.graph import patch, store
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,11 @@ def test_a_failing_store_write_leaves_the_previous_build(stored, tmp_path, corpu
         (dest / "partial").mkdir(parents=True)
         raise OSError(28, "No space left on device")
 
+    def full_disk_patching(rows):
+        raise OSError(28, "No space left on device")
+
     monkeypatch.setattr(store, "write_store", full_disk)
+    monkeypatch.setattr(patch, "_quads", full_disk_patching)  # the store is patched from the previous one first
     with pytest.raises(OutputError):
         plankg.build([corpus_dir], out=out, store=True)
     assert sorted((p.relative_to(out), p.stat().st_size) for p in out.rglob("*")) == before

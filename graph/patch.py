@@ -34,7 +34,10 @@ from pathlib import Path
 import pyoxigraph
 
 CHUNK = 1 << 22  # bytes read at a time from each file
-BLOCK = 1 << 20  # bytes compared at a time while the files agree
+# Bytes compared at a time: doubling while the files agree, up to BLOCK, and
+# halving down to MIN_BLOCK where they differ, before rows are compared.
+BLOCK = 1 << 20
+MIN_BLOCK = 512
 
 
 @dataclass
@@ -101,15 +104,22 @@ def sorted_rows_diff(old: Path, new: Path, limit: int) -> RowsDiff | None:
     added: list[bytes] = []
     with open(old, "rb") as fa, open(new, "rb") as fb:
         a, b = _Rows(fa, digest), _Rows(fb)
+        size = BLOCK
         while True:
-            block_a, block_b = a.peek(BLOCK), b.peek(BLOCK)
-            cut = block_a.rfind(b"\n") + 1 if block_a == block_b else 0
+            block_a, block_b = a.peek(size), b.peek(size)
+            same = block_a == block_b
+            cut = block_a.rfind(b"\n") + 1 if same else 0
             if cut:  # the same rows: skip to the last row end in the block
                 a.pos += cut
                 b.pos += cut
+                size = min(2 * size, BLOCK)
                 continue
             if not block_a or not block_b:
                 break
+            if not same and size > MIN_BLOCK:
+                size //= 2
+                continue
+            size = MIN_BLOCK
             row_a, row_b = a.row(), b.row()
             while row_a != row_b and row_a and row_b:
                 if row_a < row_b:

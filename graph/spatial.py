@@ -20,7 +20,7 @@ class SpatialWriter:
     def __init__(self, builder, places: PlaceGazetteer | None = None, corridors: CorridorTable | None = None,
                  line_labels: dict[URIRef, str] | None = None):
         self.b = builder
-        self.line_labels = line_labels or {}
+        self.line_labels = line_labels if line_labels is not None else {}
         self.places = places or PlaceGazetteer.load()
         self.corridors = {c.key: c for c in (corridors or CorridorTable.load()).corridors}
         self._done: set[str] = set()

@@ -33,6 +33,8 @@ class BuildResult:
     unresolved: dict[str, int] = field(default_factory=dict)  # names no table knows, per kind
     extracted: int = 0  # documents run through the extractors
     cached: int = 0  # documents whose facts came from the cache
+    batches: int = 0  # runs the documents' triples were written in
+    batches_reused: int = 0  # of them, taken from the run cache (``plankg.run_cache``)
     store_patch: tuple[int, int] | None = None  # rows removed and added when store/ was patched from the previous build's
 
     @property
@@ -114,7 +116,8 @@ def build(
         out=out_path, documents=corpus.documents, plans=corpus.plans, triples=triples,
         errors=corpus.errors, warnings=corpus.warnings, seconds=time.perf_counter() - started,
         characters=corpus.characters, unresolved=manifest["unresolved"]["per_kind"],
-        extracted=stats.extracted, cached=stats.cached, store_patch=written.store_patch,
+        extracted=stats.extracted, cached=stats.cached, batches=stats.batches, batches_reused=stats.batches_reused,
+        store_patch=written.store_patch,
     )
 
 

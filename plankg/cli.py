@@ -98,6 +98,7 @@ def build(paths: tuple[Path, ...], out: Path, strict: bool, partial_exit: bool, 
         click.echo(
             f"built {readable(result.out)}: {result.documents} documents, {result.plans} plans, "
             f"{result.triples} triples in {result.seconds:.1f} s ({result.extracted} extracted, {result.cached} cached"
+            + (f"; {result.batches_reused} of {result.batches} runs reused" if result.batches_reused else "")
             + ("" if result.store_patch is None else
                f"; store patched: {_rows(result.store_patch[0])} removed, {result.store_patch[1]} added") + "); "
             "unresolved names: "

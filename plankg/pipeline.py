@@ -279,11 +279,14 @@ def ordered_map(pool, fn, items: list, window: int) -> Iterator:
 
 @dataclass
 class ExtractionStats:
-    """How a build's documents were obtained: extracted, or taken from the cache."""
+    """How a build's documents were obtained (extracted, or taken from the
+    cache) and how their runs were (written, or taken from the run cache)."""
 
     extracted: int = 0
     cached: int = 0
     workers: int = 1
+    batches: int = 0  # runs of triples the documents were written in
+    batches_reused: int = 0  # of them, taken from the run cache
 
 
 def extract_corpus(

@@ -187,6 +187,12 @@ def link_document_corridors(doc: DocumentFacts, lexicon: CorridorLexicon) -> Doc
     return doc
 
 
+def lexicon_texts(doc: DocumentFacts) -> list[str]:
+    """The texts ``link_document_corridors`` matches the lexicon against: each
+    task's text and the body paragraph it restates."""
+    return [t for task in doc.tasks for t in (task.text, task.restates.value if task.restates else "") if t]
+
+
 def resolve_corpus(corpus: CorpusFacts, reference) -> CorridorLexicon:
     """What only the whole corpus knows, in order (on whole documents or on
     their outlines): facts quoted from other plans, versions of one plan, city

@@ -260,7 +260,7 @@ def reuse_runs(runs: RunCache, cut: list[Batch], outlines: list[Outline],
             continue
         batch.key = runs.batch_key([(o.job.sha256, o.job.name, o.facts_digest, digest_of(o.doc)) for o in members])
         entry = runs.get(batch.key, tables, terms, lexicon_digest)
-        if entry is not None and runs.link(batch.key, batch.run, facts_run(batch.run)):
+        if entry is not None and runs.link(batch.key, entry, batch.run, facts_run(batch.run)):
             reused[i] = RunResult(batch.run, entry.findings)
     return reused, lexicon_digest
 

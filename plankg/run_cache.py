@@ -96,6 +96,7 @@ class RunEntry:
     lookups_digest: str
     lexicon_digest: str
     texts: str
+    sizes: tuple[int, int] = (-1, -1)  # of the run and its facts run, checked before they are used
 
 
 class RunCache:
@@ -137,11 +138,14 @@ class RunCache:
                 return None
         return entry
 
-    def link(self, key: str, run: Path, facts_run: Path) -> bool:
+    def link(self, key: str, entry: RunEntry, run: Path, facts_run: Path) -> bool:
         """Put the cached run of ``key`` (and its facts run) at ``run`` and
-        ``facts_run``; whether both are there."""
+        ``facts_run``; whether both are there, of the sizes ``entry`` records."""
         try:
-            for source, dest in ((self.folder / f"{key}.nt", run), (self.folder / f"{key}.facts.nt", facts_run)):
+            files = ((self.folder / f"{key}.nt", run), (self.folder / f"{key}.facts.nt", facts_run))
+            if tuple(source.stat().st_size for source, _ in files) != entry.sizes:
+                return False
+            for source, dest in files:
                 try:
                     os.link(source, dest)
                 except OSError:
@@ -157,6 +161,7 @@ class RunCache:
     def put(self, key: str, run: Path, facts_run: Path, entry: RunEntry) -> None:
         """Keep a freshly written run; a cache that cannot be written is skipped."""
         try:
+            entry.sizes = (run.stat().st_size, facts_run.stat().st_size)
             for source, name in ((run, f"{key}.nt"), (facts_run, f"{key}.facts.nt")):
                 dest = self.folder / name
                 tmp = dest.with_name(f".{name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")

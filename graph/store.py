@@ -242,7 +242,8 @@ PATCH_MAX_SHARE = 0.1
 
 
 def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None, workers: int = 1,
-                      facts: Path | None = None, previous: Path | None = None) -> GraphFiles:
+                      facts: Path | None = None, previous: Path | None = None,
+                      after_store: Callable[[], object] | None = None) -> GraphFiles:
     """``graph.nt`` (merged from ``runs``) and ``graph.ttl`` into ``folder``,
     and ``store/`` when ``store`` says so (``None``: for ``STORE_AUTO_TRIPLES``
     triples or more); with more than one of ``workers``, Turtle and the store
@@ -258,6 +259,9 @@ def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None,
     ``previous`` (the build this one replaces) has a store loaded from its
     ``graph.nt`` and the two graphs differ in at most ``PATCH_MAX_SHARE`` of
     the rows, its store is copied and patched instead (``plankg.graph.patch``).
+    ``after_store`` is called once the store is written (the build's answers,
+    which read it): beside the Turtle pieces when they are written side by
+    side, so that a patched store's build answers while Turtle is written.
     """
     nt = folder / GRAPH_NT
     digest = hashlib.sha256()
@@ -275,15 +279,20 @@ def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None,
         if patched[0] is None:
             write_store(nt, folder / STORE_DIR)
 
-    if workers <= 1 or not wanted:
-        turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
+    def store_then_after() -> None:
         if wanted:
             store_step()
+        if after_store is not None:
+            after_store()
+
+    if workers <= 1 or not wanted:
+        turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
+        store_then_after()
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(1) as threads:
-            loaded = threads.submit(store_step)
+            loaded = threads.submit(store_then_after)
             try:
                 turtle_from_ntriples(nt, folder / GRAPH_TTL, workers)
             finally:

@@ -104,9 +104,9 @@ def build(
             raise EmptyBuildError(corpus.errors)
         facts = folder.work / "facts.nt"
         written = write_graph_files(corpus.runs, folder.path, store, workers=workers, facts=facts,
-                                    previous=folder.out if folder.out.is_dir() else None)
+                                    previous=folder.out if folder.out.is_dir() else None,
+                                    after_store=lambda: write_answers(folder.path, facts))
         triples = written.triples
-        write_answers(folder.path, facts)
         manifest = build_manifest(corpus.findings, corpus.errors, corpus.warnings, triples, ref.extra_dirs)
         manifest["graph_sha256"] = written.sha256
         manifest["extraction"] = {"extracted": stats.extracted, "cached": stats.cached}

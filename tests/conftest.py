@@ -51,6 +51,23 @@ def built(tmp_path_factory, corpus_dir) -> Path:
     return out
 
 
+@pytest.fixture()
+def stale_answer(built, tmp_path) -> Path:
+    """A copy of ``built`` whose stored answer to ``plans`` answers another
+    text of the query (its digest in ``answers/index.json`` is not the query's)."""
+    import json
+    import shutil
+
+    graph_dir = tmp_path / "stale"
+    shutil.copytree(built, graph_dir)
+    index_path = graph_dir / "answers" / "index.json"
+    index = json.loads(index_path.read_text("utf-8"))
+    index["answers"]["plans"]["sha256"] = "0" * 64
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    (graph_dir / "answers" / "plans.csv").write_text("plan\nstale\n", encoding="utf-8")
+    return graph_dir
+
+
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory):
     """A real Neo4j 5.26 Community server on 127.0.0.1, started for the test session."""

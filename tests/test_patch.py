@@ -65,6 +65,13 @@ def _quads(graph_dir) -> set[str]:
         del s
 
 
+def _loaded_anew(tmp_path, corpus, out) -> None:
+    """Build ``corpus`` into ``out``: its store is not patched, and holds what a fresh build's does."""
+    assert plankg.build([corpus], out=out, store=True).store_patch is None
+    plankg.build([corpus], out=tmp_path / "fresh", store=True)
+    assert _quads(out) == _quads(tmp_path / "fresh")
+
+
 @pytest.fixture()
 def grown(tmp_path, corpus_dir):
     """The sample corpus, and a copy of it with one more plan."""
@@ -118,10 +125,7 @@ def test_a_previous_build_that_cannot_be_patched_is_loaded_anew(tmp_path, grown,
         (out / "build.json").write_text(json.dumps(manifest), encoding="utf-8")
     else:
         shutil.rmtree(out / "store")
-    again = plankg.build([more], out=out, store=True)
-    assert again.store_patch is None
-    plankg.build([more], out=tmp_path / "fresh", store=True)
-    assert _quads(out) == _quads(tmp_path / "fresh")
+    _loaded_anew(tmp_path, more, out)
 
 
 def test_a_patch_that_fails_half_way_is_loaded_anew(tmp_path, grown, monkeypatch):
@@ -133,10 +137,7 @@ def test_a_patch_that_fails_half_way_is_loaded_anew(tmp_path, grown, monkeypatch
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(patch, "_quads", full_disk)
-    again = plankg.build([more], out=out, store=True)
-    assert again.store_patch is None
-    plankg.build([more], out=tmp_path / "fresh", store=True)
-    assert _quads(out) == _quads(tmp_path / "fresh")
+    _loaded_anew(tmp_path, more, out)
 
 
 def test_a_failing_patch_and_load_leave_the_previous_build(tmp_path, grown, monkeypatch):

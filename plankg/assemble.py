@@ -12,7 +12,9 @@ Memory is bounded by the largest document and batch, not by the corpus:
    ``CorpusIndex``.
 3. **assemble** (worker processes): batches of documents are read back,
    resolved with what step 2 found, and written as sorted, de-duplicated
-   N-Triples *runs*, each with its documents' ``build.json`` findings.
+   N-Triples *runs*, each with its documents' ``build.json`` findings; with
+   a cache, the runs that still hold are taken from it instead
+   (``plankg.run_cache``).
 
 ``plankg.graph.store.write_graph_files`` then merges the runs into
 ``graph.nt``, byte for byte what sorting the whole graph in memory gives

@@ -65,7 +65,7 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes extracting documents (default: one per CPU, for a corpus large enough to gain).")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder of per-document extraction results reused by later builds "
+              help="Folder of per-document extraction results and assembled runs reused by later builds "
                    "(default: $XDG_CACHE_HOME/plankg, else .plankg-cache beside OUT).")
 @click.option("--no-cache", is_flag=True, help="Extract every document again and write no cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")

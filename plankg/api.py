@@ -84,8 +84,10 @@ def build(
     worker processes extract and assemble the documents (None: one per CPU,
     for a corpus large enough to gain from it), and with more than one,
     Turtle and the store are written side by side; the output is the same
-    for any number. ``cache`` is a folder of extraction results reused by later
-    builds (True: ``plankg.cache.default_cache_dir(out)``; False: none).
+    for any number. ``cache`` is a folder of extraction results and assembled
+    runs reused by later builds (True: ``plankg.cache.default_cache_dir(out)``;
+    False: none). When ``out`` holds a build with a store, the new store is
+    patched from it (``plankg.graph.patch``).
     """
     from plankg.assemble import assemble_corpus
     from plankg.context import ReferenceData

@@ -158,10 +158,8 @@ def patch_store(old_ntriples: Path, old_store: Path, old_sha256: str, ntriples: 
     from ``old_store`` (loaded from ``old_ntriples``, whose recorded SHA-256 is
     ``old_sha256``) and the difference of the two graphs; the difference
     applied, or None (``dest`` left absent) when the old store cannot be
-    patched: missing, ``old_ntriples`` not the recorded one, blank nodes, or
-    more than ``limit`` rows differ."""
-    if not (old_store / "CURRENT").is_file() or not old_ntriples.is_file():
-        return None
+    patched: ``old_ntriples`` missing or not the recorded one, blank nodes,
+    or more than ``limit`` rows differ."""
     try:
         diff = sorted_rows_diff(old_ntriples, ntriples, limit)
     except OSError:

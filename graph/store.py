@@ -272,7 +272,7 @@ def write_graph_files(runs: list[Path], folder: Path, store: bool | None = None,
     patched: list[RowsDiff | None] = [None]
 
     def store_step() -> None:
-        recorded = recorded_digest(previous) if previous is not None else None
+        recorded = recorded_digest(previous) if previous is not None and has_store(previous) else None
         if recorded:
             patched[0] = patch_store(previous / GRAPH_NT, previous / STORE_DIR, recorded, nt, folder / STORE_DIR,
                                      limit=int(triples * PATCH_MAX_SHARE))
@@ -454,8 +454,8 @@ def recorded_digest(graph_dir: Path) -> str | None:
     """The SHA-256 of its ``graph.nt`` that a build's ``build.json`` records
     (None for a build by an older plankg, or none at all)."""
     try:
-        digest = json.loads((Path(graph_dir) / MANIFEST).read_text("utf-8")).get("graph_sha256")
-    except (OSError, ValueError, AttributeError):
+        digest = read_manifest(graph_dir).get("graph_sha256")
+    except (GraphDirError, OSError, ValueError, AttributeError):
         return None
     return digest if isinstance(digest, str) else None
 

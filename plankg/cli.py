@@ -1,7 +1,6 @@
 """The ``plankg`` command line. Each command is a thin layer over ``plankg.api``."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
